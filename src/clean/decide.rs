@@ -1,0 +1,222 @@
+//! The decisions: what to drop and why, and whether the article copies an earlier one.
+//!
+//! Rules, in the order they apply (a paragraph keeps the first reason that fits):
+//! 1. `empty`: nothing is left after normalization.
+//! 2. `title_echo`: the paragraph equals the article's title.
+//! 3. `repeated_in_article`: a later occurrence of a paragraph already in this article.
+//! 4. `boilerplate/learned`: its template recurs in at least `min_articles` other articles of
+//!    the source within the window; prose in the interior of the article (a long sentence with
+//!    surviving prose before and after it, such as a quote two stories share) needs
+//!    `interior_min_articles`.
+//! 5. `boilerplate/link_list`: it equals the title of another recent article of the source
+//!    (a related-stories link), unless it is interior prose.
+//! 6. `boilerplate/edge_marker` and `trailing_zone`: a marker line ("Most popular", "Comments")
+//!    in the trailing part of the article opens a zone that drops the short lines and fragments
+//!    after it, until prose resumes.
+//!
+//! Then the article is a copy of the earlier article holding the largest share of its kept
+//! characters, when that share reaches `copies.containment`.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Engine, Facts, Prepared};
+
+/// Which boilerplate rule dropped a paragraph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BoilerplateRule {
+    Learned,
+    LinkList,
+    EdgeMarker,
+    TrailingZone,
+}
+
+impl BoilerplateRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoilerplateRule::Learned => "learned",
+            BoilerplateRule::LinkList => "link_list",
+            BoilerplateRule::EdgeMarker => "edge_marker",
+            BoilerplateRule::TrailingZone => "trailing_zone",
+        }
+    }
+}
+
+/// Why a paragraph was dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DropReason {
+    Empty,
+    TitleEcho,
+    RepeatedInArticle,
+    Boilerplate(BoilerplateRule),
+}
+
+impl DropReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::Empty => "empty",
+            DropReason::TitleEcho => "title_echo",
+            DropReason::RepeatedInArticle => "repeated_in_article",
+            DropReason::Boilerplate(_) => "boilerplate",
+        }
+    }
+
+    pub fn rule(self) -> Option<&'static str> {
+        match self {
+            DropReason::Boilerplate(rule) => Some(rule.as_str()),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DroppedParagraph {
+    pub index: u32,
+    pub reason: DropReason,
+}
+
+/// Everything needed to rebuild an article's record: remembered per article so that a
+/// redelivery is republished identically even after the store has learned more.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The content digest the outcome was decided for.
+    pub digest: [u8; 16],
+    /// The earlier article this one copies, if any.
+    pub duplicate_of: Option<String>,
+    /// Dropped paragraphs in index order; every other paragraph is kept.
+    pub drops: Vec<DroppedParagraph>,
+}
+
+pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Outcome {
+    let settings = &engine.boilerplate;
+    let paras = &prepared.paras;
+    let mut reasons: Vec<Option<DropReason>> = vec![None; paras.len()];
+
+    // 1–3: exact, stateless.
+    let mut seen = HashSet::new();
+    for (i, p) in paras.iter().enumerate() {
+        reasons[i] = match p.keys {
+            None => Some(DropReason::Empty),
+            Some(k) if Some(k.content) == prepared.observation.title => Some(DropReason::TitleEcho),
+            Some(k) if !seen.insert(k.content) => Some(DropReason::RepeatedInArticle),
+            Some(_) => None,
+        };
+    }
+
+    // 4–5: learned from the source's other articles.
+    let articles = |i: usize| facts.template_articles[paras[i].template_slot];
+    let other_title =
+        |i: usize| settings.link_list && facts.titles_of_others[paras[i].content_slot];
+    let long = |i: usize| {
+        paras[i]
+            .shape
+            .is_long_sentence(settings.long_paragraph_words)
+    };
+    let anchors: Vec<usize> = (0..paras.len())
+        .filter(|&i| {
+            reasons[i].is_none()
+                && long(i)
+                && articles(i) < settings.min_articles
+                && !other_title(i)
+        })
+        .collect();
+    let (first_anchor, last_anchor) = (anchors.first().copied(), anchors.last().copied());
+    for (i, reason) in reasons.iter_mut().enumerate() {
+        if reason.is_some() {
+            continue;
+        }
+        let interior =
+            long(i) && first_anchor.is_some_and(|a| a < i) && last_anchor.is_some_and(|a| a > i);
+        let needed = if interior {
+            settings.interior_min_articles
+        } else {
+            settings.min_articles
+        };
+        if articles(i) >= needed {
+            *reason = Some(DropReason::Boilerplate(BoilerplateRule::Learned));
+        } else if other_title(i) && !interior {
+            *reason = Some(DropReason::Boilerplate(BoilerplateRule::LinkList));
+        }
+    }
+
+    // 6: edge markers in the trailing part, measured in the article's own characters
+    // (without what 1–3 dropped, so a pasted second copy does not push a footer forward).
+    let own_chars: Vec<usize> = paras
+        .iter()
+        .zip(&reasons)
+        .map(|(p, r)| match (p.keys, r) {
+            (Some(k), None | Some(DropReason::Boilerplate(_))) => k.chars,
+            _ => 0,
+        })
+        .collect();
+    let total: usize = own_chars.iter().sum();
+    let mut after = total;
+    let mut zone_open = false;
+    for i in 0..paras.len() {
+        after -= own_chars[i];
+        let p = &paras[i];
+        let in_trailing_part = (after as f64) <= settings.marker_trailing_share * total as f64;
+        if p.marker && (zone_open || in_trailing_part) {
+            zone_open = true;
+            set_if_kept(&mut reasons[i], BoilerplateRule::EdgeMarker);
+        } else if zone_open && reasons[i].is_none() {
+            if long(i) {
+                zone_open = false;
+            } else if !p.shape.sentence_like || p.shape.words < settings.zone_short_words {
+                set_if_kept(&mut reasons[i], BoilerplateRule::TrailingZone);
+            }
+        }
+    }
+
+    let duplicate_of = copied_article(engine, prepared, facts, &reasons);
+    let drops = reasons
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            r.map(|reason| DroppedParagraph {
+                index: i as u32,
+                reason,
+            })
+        })
+        .collect();
+    Outcome {
+        digest: prepared.observation.digest,
+        duplicate_of,
+        drops,
+    }
+}
+
+fn set_if_kept(reason: &mut Option<DropReason>, rule: BoilerplateRule) {
+    if reason.is_none() {
+        *reason = Some(DropReason::Boilerplate(rule));
+    }
+}
+
+/// The earlier article that holds at least `containment` of this article's kept characters.
+/// Ties go to the smaller id, so the answer never depends on hash-map order.
+fn copied_article(
+    engine: &Engine,
+    prepared: &Prepared,
+    facts: &Facts,
+    reasons: &[Option<super::DropReason>],
+) -> Option<String> {
+    let mut total = 0usize;
+    let mut held: HashMap<&str, usize> = HashMap::new();
+    for (p, reason) in prepared.paras.iter().zip(reasons) {
+        let (Some(k), None) = (p.keys, reason) else {
+            continue;
+        };
+        total += k.chars;
+        if let Some(holder) = facts.holders[p.content_slot].as_deref()
+            && holder != prepared.article.id
+        {
+            *held.entry(holder).or_default() += k.chars;
+        }
+    }
+    if total == 0 {
+        return None;
+    }
+    let (holder, chars) = held
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
+    (chars as f64 >= engine.copies.containment * total as f64).then(|| holder.to_string())
+}

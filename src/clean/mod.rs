@@ -1,0 +1,268 @@
+//! The cleaning engine: pure, synchronous, no I/O.
+//!
+//! Cleaning an article is three steps. [`Engine::prepare`] splits and keys it and says what the
+//! store must look up ([`Observation`]); the store answers with [`Facts`] in one call; then
+//! [`Engine::decide`] turns article and facts into an [`Outcome`]. The store sits between the two
+//! pure steps, so this module never waits on anything and is tested without one.
+
+pub mod decide;
+pub mod key;
+pub mod paragraph;
+pub mod shape;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use sha2::{Digest, Sha256};
+
+use crate::article::{CleanRecord, ContentType, DroppedEntry, RawArticle, Status};
+use crate::config::{BoilerplateSettings, CopySettings};
+pub use decide::{BoilerplateRule, DropReason, DroppedParagraph, Outcome};
+use key::{Key, ParagraphKeys};
+use shape::Shape;
+
+/// Lines with more words than this are never edge markers: a marker is a heading, not prose.
+const MARKER_MAX_WORDS: usize = 8;
+
+/// What an article asks of the store, and contributes to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Observation {
+    pub article_id: String,
+    pub source: String,
+    /// Identifies the article's cleanable content (source, title, body): a remembered outcome
+    /// is reused only for the same content under the same id.
+    pub digest: [u8; 16],
+    /// Content key of the title, remembered so other articles' link lists can be recognised.
+    pub title: Option<Key>,
+    /// Distinct template keys of the article's paragraphs.
+    pub templates: Vec<Key>,
+    /// Distinct content keys of the article's paragraphs.
+    pub contents: Vec<Key>,
+}
+
+/// What the store knows, as of this article's arrival. Vectors align with the observation's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// The outcome remembered for this article id, if it was processed before.
+    pub previous: Option<Outcome>,
+    /// Per template key: distinct other articles of the same source that had it, within the
+    /// window (may saturate at the largest threshold the engine uses).
+    pub template_articles: Vec<u32>,
+    /// Per content key: it equals the title of another recent article of the same source.
+    pub titles_of_others: Vec<bool>,
+    /// Per content key: the earlier article that first held it, if not this one.
+    pub holders: Vec<Option<String>>,
+}
+
+impl Facts {
+    /// Facts of an empty store: nothing seen before.
+    pub fn fresh(observation: &Observation) -> Facts {
+        Facts {
+            previous: None,
+            template_articles: vec![0; observation.templates.len()],
+            titles_of_others: vec![false; observation.contents.len()],
+            holders: vec![None; observation.contents.len()],
+        }
+    }
+}
+
+/// One paragraph of a prepared article.
+#[derive(Clone, Debug)]
+pub struct Para {
+    /// Byte range of the (trimmed) paragraph in the body.
+    pub range: Range<usize>,
+    /// `None` when nothing is left after normalization.
+    pub keys: Option<ParagraphKeys>,
+    pub shape: Shape,
+    /// The line is, or starts with, one of the configured edge markers.
+    pub marker: bool,
+    /// Index into the observation's `contents` and `templates` (meaningless when `keys` is None).
+    pub content_slot: usize,
+    pub template_slot: usize,
+}
+
+/// An article split and keyed, ready for the store call.
+#[derive(Debug)]
+pub struct Prepared {
+    pub article: RawArticle,
+    pub paras: Vec<Para>,
+    pub observation: Observation,
+}
+
+impl Prepared {
+    pub fn text(&self, index: usize) -> &str {
+        &self.article.body[self.paras[index].range.clone()]
+    }
+}
+
+/// The engine with its settings; cheap to share between tasks.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    pub(crate) boilerplate: BoilerplateSettings,
+    pub(crate) copies: CopySettings,
+    /// Markers normalized with the key recipe, so they match however a site spells them.
+    markers: Vec<String>,
+}
+
+impl Engine {
+    pub fn new(boilerplate: BoilerplateSettings, copies: CopySettings) -> Engine {
+        let mut markers: Vec<String> = boilerplate
+            .markers
+            .iter()
+            .map(|m| key::normalize(m))
+            .filter(|m| !m.is_empty())
+            .collect();
+        markers.sort();
+        markers.dedup();
+        Engine {
+            boilerplate,
+            copies,
+            markers,
+        }
+    }
+
+    /// The largest number of articles any rule asks for: stores need not count beyond it.
+    pub fn count_cap(&self) -> u32 {
+        self.boilerplate
+            .min_articles
+            .max(self.boilerplate.interior_min_articles)
+    }
+
+    /// Step 1: split and key (pure).
+    pub fn prepare(&self, article: RawArticle) -> Prepared {
+        let body = article.body.as_str();
+        let lines = match article.content_type {
+            ContentType::PlainText => paragraph::split_plain(body),
+        };
+        let title = article
+            .title
+            .as_deref()
+            .and_then(key::keys)
+            .map(|k| k.content);
+
+        let mut contents: Vec<Key> = Vec::new();
+        let mut templates: Vec<Key> = Vec::new();
+        let mut content_slots: HashMap<Key, usize> = HashMap::new();
+        let mut template_slots: HashMap<Key, usize> = HashMap::new();
+        let mut paras = Vec::with_capacity(lines.len());
+        for line in lines {
+            let start = line.as_ptr() as usize - body.as_ptr() as usize;
+            let keys = key::keys(line);
+            let shape = Shape::of(line);
+            let (mut content_slot, mut template_slot) = (0, 0);
+            if let Some(k) = keys {
+                content_slot = *content_slots.entry(k.content).or_insert_with(|| {
+                    contents.push(k.content);
+                    contents.len() - 1
+                });
+                template_slot = *template_slots.entry(k.template).or_insert_with(|| {
+                    templates.push(k.template);
+                    templates.len() - 1
+                });
+            }
+            let marker =
+                keys.is_some() && shape.words <= MARKER_MAX_WORDS && self.is_marker(line, shape);
+            paras.push(Para {
+                range: start..start + line.len(),
+                keys,
+                shape,
+                marker,
+                content_slot,
+                template_slot,
+            });
+        }
+        let observation = Observation {
+            article_id: article.id.clone(),
+            source: article.source.clone(),
+            digest: content_digest(&article),
+            title,
+            templates,
+            contents,
+        };
+        Prepared {
+            article,
+            paras,
+            observation,
+        }
+    }
+
+    /// A whole line equal to a marker, or a heading-like line that starts with one
+    /// ("Comments (3)"), never a sentence that merely begins with the word.
+    fn is_marker(&self, line: &str, shape: Shape) -> bool {
+        let normalized = key::normalize(line);
+        self.markers.iter().any(|m| {
+            normalized == *m
+                || (!shape.sentence_like
+                    && normalized
+                        .strip_prefix(m.as_str())
+                        .is_some_and(|rest| rest.starts_with(' ')))
+        })
+    }
+
+    /// Step 3: decide (pure). A remembered outcome for the same content wins, so a redelivered
+    /// article gets the record it got the first time.
+    pub fn decide(&self, prepared: &Prepared, facts: &Facts) -> Outcome {
+        match &facts.previous {
+            Some(previous) if previous.digest == prepared.observation.digest => previous.clone(),
+            _ => decide::decide(self, prepared, facts),
+        }
+    }
+
+    /// The record for a prepared article and its outcome.
+    pub fn record<'a>(&self, prepared: &'a Prepared, outcome: &'a Outcome) -> CleanRecord<'a> {
+        let mut drops = outcome.drops.iter().peekable();
+        let mut paragraphs = Vec::new();
+        let mut dropped = Vec::new();
+        let mut fingerprint = Sha256::new();
+        for (index, para) in prepared.paras.iter().enumerate() {
+            match drops.next_if(|d| d.index as usize == index) {
+                Some(d) => dropped.push(DroppedEntry {
+                    index,
+                    reason: d.reason.as_str(),
+                    rule: d.reason.rule(),
+                    key: para.keys.map(|k| k.content.hex()),
+                }),
+                None => {
+                    paragraphs.push(prepared.text(index));
+                    if let Some(k) = para.keys {
+                        fingerprint.update(k.content.0);
+                    }
+                }
+            }
+        }
+        CleanRecord {
+            article: &prepared.article,
+            paragraphs,
+            status: if outcome.duplicate_of.is_some() {
+                Status::Duplicate
+            } else {
+                Status::Clean
+            },
+            duplicate_of: outcome.duplicate_of.as_deref(),
+            fingerprint: hex::encode(fingerprint.finalize()),
+            dropped,
+            format: key::KEY_FORMAT,
+        }
+    }
+}
+
+/// SHA-256 over what decisions depend on, each part length-prefixed so parts cannot run together.
+fn content_digest(article: &RawArticle) -> [u8; 16] {
+    let mut h = Sha256::new();
+    let content_type: &[u8] = match article.content_type {
+        ContentType::PlainText => b"text/plain",
+    };
+    let title = article.title.as_deref().unwrap_or("");
+    for part in [
+        article.source.as_bytes(),
+        title.as_bytes(),
+        content_type,
+        article.body.as_bytes(),
+    ] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&h.finalize()[..16]);
+    out
+}

@@ -1,0 +1,96 @@
+//! What a paragraph looks like, independent of any site: its length in words and whether it
+//! reads as a sentence. The boilerplate guard rails use these to ask for more evidence before
+//! dropping prose, and the trailing zone drops only what does not look like prose.
+
+/// The shape of one paragraph's original text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// Whitespace-separated words with a letter or digit; each Han or kana character counts as
+    /// one word, since those scripts do not separate words with spaces.
+    pub words: usize,
+    /// Starts like a sentence (not a list bullet, first letter not lowercase) and ends with
+    /// terminal punctuation, possibly followed by closing quotes or brackets.
+    pub sentence_like: bool,
+}
+
+impl Shape {
+    pub fn of(text: &str) -> Shape {
+        Shape {
+            words: count_words(text),
+            sentence_like: starts_like_sentence(text) && ends_like_sentence(text),
+        }
+    }
+
+    /// Prose: a sentence of at least `long_words` words.
+    pub fn is_long_sentence(&self, long_words: usize) -> bool {
+        self.sentence_like && self.words >= long_words
+    }
+}
+
+fn is_ideographic(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|token| {
+            let ideographs = token.chars().filter(|&c| is_ideographic(c)).count();
+            let has_other = token
+                .chars()
+                .any(|c| c.is_alphanumeric() && !is_ideographic(c));
+            ideographs + usize::from(has_other)
+        })
+        .sum()
+}
+
+/// List bullets: a line that starts with one of these and a space is a list item, not a sentence.
+const BULLETS: &[char] = &['-', '–', '—', '•', '·', '*', '▪', '►', '»', '›', '>', '|'];
+
+fn starts_like_sentence(text: &str) -> bool {
+    let mut chars = text.chars();
+    if let Some(first) = chars.next()
+        && BULLETS.contains(&first)
+        && chars.next().is_none_or(char::is_whitespace)
+    {
+        return false;
+    }
+    // The first letter decides: "(MENAFN) A potential…" and "“Today…" start sentences,
+    // "information as is…" (a hard-wrapped continuation) does not. Caseless scripts pass.
+    match text.chars().find(|c| c.is_alphanumeric()) {
+        Some(c) => !c.is_lowercase(),
+        None => false,
+    }
+}
+
+const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '›', '」', '』', '）'];
+const TERMINALS: &[char] = &['.', '!', '?', '…', '。', '！', '？', '؟', '।', '॥', '։'];
+
+fn ends_like_sentence(text: &str) -> bool {
+    let trimmed = text.trim_end().trim_end_matches(CLOSERS);
+    trimmed.ends_with(TERMINALS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Shape;
+
+    #[test]
+    fn sentences_and_fragments() {
+        assert!(Shape::of("“Today was a good day,” Rubio told a news agency.").sentence_like);
+        assert!(Shape::of("(MENAFN) A potential route may be emerging.").sentence_like);
+        assert!(Shape::of("He added, “We are closer.”").sentence_like);
+        assert!(!Shape::of("information “as is” without warranty. We do not accept").sentence_like);
+        assert!(!Shape::of("issues related to this article, kindly contact us.").sentence_like);
+        assert!(!Shape::of("- What Is The Growth Rate Of The Market In 2025?").sentence_like);
+        assert!(!Shape::of("Most popular stories").sentence_like);
+        assert!(!Shape::of("2019").sentence_like);
+    }
+
+    #[test]
+    fn words_in_spaced_and_unspaced_scripts() {
+        assert_eq!(Shape::of("Hello, big world — again.").words, 4);
+        assert_eq!(Shape::of("東京は晴れ").words, 5);
+        assert_eq!(Shape::of("-- * --").words, 0);
+    }
+}

@@ -1,0 +1,5 @@
+//! The subcommands. Each takes its settings and its input and output streams as arguments, so
+//! tests run them without a process.
+
+pub mod clean;
+pub mod show_config;

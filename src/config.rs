@@ -1,0 +1,329 @@
+//! Settings and their loading, in layers: the built-in `config/default.toml`, an optional file,
+//! then `PARAPRINT_…` environment variables.
+//!
+//! A key in a file that the defaults do not have is an error naming the key: a typo must not
+//! silently fall back to a default. An environment variable that maps to no key is only a
+//! warning, because orchestrators inject `PARAPRINT_SERVICE_HOST`-style names of their own.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The built-in defaults, also the list of every valid key.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// Environment variable naming a configuration file, like `--config`.
+pub const CONFIG_FILE_VAR: &str = "PARAPRINT_CONFIG";
+const ENV_PREFIX: &str = "PARAPRINT_";
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub limits: LimitSettings,
+    pub boilerplate: BoilerplateSettings,
+    pub copies: CopySettings,
+    pub store: StoreSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Largest accepted message, in bytes.
+    pub max_message_bytes: usize,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoilerplateSettings {
+    /// Distinct earlier articles of a source that make a recurring paragraph boilerplate.
+    pub min_articles: u32,
+    /// How long an article counts as evidence, in days of processing time.
+    pub window_days: u32,
+    /// Articles needed for interior prose, which recurs legitimately (shared quotes).
+    pub interior_min_articles: u32,
+    /// Words that make a sentence-like paragraph prose.
+    pub long_paragraph_words: usize,
+    /// Drop lines equal to another recent article's title.
+    pub link_list: bool,
+    /// Edge markers that open a trailing zone.
+    pub markers: Vec<String>,
+    /// A marker counts when at most this share of the article's characters follows it.
+    pub marker_trailing_share: f64,
+    /// Sentence-like lines shorter than this are dropped inside a trailing zone.
+    pub zone_short_words: usize,
+}
+
+impl BoilerplateSettings {
+    pub fn window_ms(&self) -> u64 {
+        u64::from(self.window_days) * 24 * 3600 * 1000
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CopySettings {
+    /// Share of an article's kept characters one earlier article must hold to make it a copy.
+    pub containment: f64,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreBackend {
+    /// In this process.
+    Embedded,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSettings {
+    pub backend: StoreBackend,
+    /// Sources whose state is kept.
+    pub max_sources: usize,
+    /// Template keys kept per source.
+    pub max_keys_per_source: usize,
+    /// Template keys kept across all sources.
+    pub max_template_keys: usize,
+    /// Recent titles kept per source.
+    pub max_titles_per_source: usize,
+    /// Paragraph holders kept, for copy detection.
+    pub max_holders: usize,
+    /// Article outcomes remembered for identical redelivery.
+    pub max_outcomes: usize,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info` or `paraprint=debug`; RUST_LOG overrides it.
+    pub level: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("configuration file {path} is not valid TOML: {source}")]
+    Syntax {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    #[error("unknown configuration key `{key}` in {path}")]
+    UnknownKey { key: String, path: PathBuf },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+/// Settings, plus warnings about ignored environment variables (to log once logging is up).
+pub struct Loaded {
+    pub settings: Settings,
+    pub warnings: Vec<String>,
+}
+
+/// Loads the layers from this process's environment.
+pub fn load(file: Option<&Path>) -> Result<Loaded, ConfigError> {
+    load_from(file, std::env::vars())
+}
+
+/// Loads the layers with the environment given, so tests need not touch the process's.
+pub fn load_from(
+    file: Option<&Path>,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<Loaded, ConfigError> {
+    let defaults: toml::Table = toml::from_str(DEFAULT_TOML).expect("built-in defaults parse");
+    let known = key_paths(&defaults);
+    let mut builder = config::Config::builder().add_source(config::File::from_str(
+        DEFAULT_TOML,
+        config::FileFormat::Toml,
+    ));
+
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let table: toml::Table = toml::from_str(&text).map_err(|source| ConfigError::Syntax {
+            path: path.to_owned(),
+            source,
+        })?;
+        if let Some(key) = key_paths(&table).into_iter().find(|k| !known.contains(k)) {
+            return Err(ConfigError::UnknownKey {
+                key,
+                path: path.to_owned(),
+            });
+        }
+        builder = builder.add_source(config::File::from_str(&text, config::FileFormat::Toml));
+    }
+
+    let mut warnings = Vec::new();
+    let mut vars = HashMap::new();
+    for (name, value) in env {
+        let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
+            continue;
+        };
+        if name == CONFIG_FILE_VAR {
+            continue;
+        }
+        let key = rest.to_lowercase().replace("__", ".");
+        if known.contains(&key) {
+            vars.insert(name, value);
+        } else {
+            warnings.push(format!(
+                "ignoring environment variable {name}: it names no configuration key"
+            ));
+        }
+    }
+    warnings.sort();
+    let mut environment = config::Environment::with_prefix("PARAPRINT")
+        .prefix_separator("_")
+        .separator("__")
+        .try_parsing(true)
+        .list_separator(",")
+        .source(Some(vars));
+    for key in list_keys(&defaults) {
+        environment = environment.with_list_parse_key(&key);
+    }
+
+    let settings: Settings = builder
+        .add_source(environment)
+        .build()
+        .and_then(config::Config::try_deserialize)
+        .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    validate(&settings)?;
+    Ok(Loaded { settings, warnings })
+}
+
+fn validate(s: &Settings) -> Result<(), ConfigError> {
+    let fail = |msg: &str| Err(ConfigError::Invalid(msg.to_string()));
+    if s.boilerplate.min_articles == 0 {
+        return fail("boilerplate.min_articles must be at least 1");
+    }
+    if s.boilerplate.interior_min_articles < s.boilerplate.min_articles {
+        return fail("boilerplate.interior_min_articles must be at least boilerplate.min_articles");
+    }
+    if !(0.0..=1.0).contains(&s.boilerplate.marker_trailing_share) {
+        return fail("boilerplate.marker_trailing_share must be between 0 and 1");
+    }
+    if !(s.copies.containment > 0.0 && s.copies.containment <= 1.0) {
+        return fail("copies.containment must be greater than 0 and at most 1");
+    }
+    let st = &s.store;
+    if [
+        st.max_sources,
+        st.max_keys_per_source,
+        st.max_template_keys,
+        st.max_titles_per_source,
+        st.max_holders,
+        st.max_outcomes,
+    ]
+    .contains(&0)
+    {
+        return fail("store.max_* limits must be at least 1");
+    }
+    if s.limits.max_message_bytes == 0 {
+        return fail("limits.max_message_bytes must be at least 1");
+    }
+    Ok(())
+}
+
+/// Every leaf key of a table as a dotted path (`boilerplate.min_articles`).
+fn key_paths(table: &toml::Table) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (key, value) in table {
+        match value {
+            toml::Value::Table(inner) => {
+                out.extend(key_paths(inner).into_iter().map(|k| format!("{key}.{k}")));
+            }
+            _ => {
+                out.insert(key.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Keys whose value is a list, which environment variables give comma-separated.
+fn list_keys(table: &toml::Table) -> Vec<String> {
+    let mut out = Vec::new();
+    for (section, value) in table {
+        if let toml::Value::Table(inner) = value {
+            for (key, v) in inner {
+                if v.is_array() {
+                    out.push(format!("{section}.{key}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_load() {
+        let loaded = load_from(None, env(&[])).unwrap();
+        assert_eq!(loaded.settings.boilerplate.min_articles, 3);
+        assert_eq!(loaded.settings.store.backend, StoreBackend::Embedded);
+    }
+
+    #[test]
+    fn environment_overrides_and_unknown_variables_warn() {
+        let loaded = load_from(
+            None,
+            env(&[
+                ("PARAPRINT_BOILERPLATE__MIN_ARTICLES", "5"),
+                ("PARAPRINT_BOILERPLATE__MARKERS", "footer,see also"),
+                ("PARAPRINT_SERVICE_HOST", "10.0.0.1"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(loaded.settings.boilerplate.min_articles, 5);
+        assert_eq!(loaded.settings.boilerplate.markers, ["footer", "see also"]);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert!(loaded.warnings[0].contains("PARAPRINT_SERVICE_HOST"));
+    }
+
+    #[test]
+    fn unknown_file_key_names_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        std::fs::write(&path, "[boilerplate]\nmin_artciles = 4\n").unwrap();
+        let err = load_from(Some(&path), env(&[])).err().unwrap();
+        assert!(
+            err.to_string().contains("`boilerplate.min_artciles`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn file_overrides_defaults_and_is_validated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        std::fs::write(&path, "[copies]\ncontainment = 0.9\n").unwrap();
+        let loaded = load_from(Some(&path), env(&[])).unwrap();
+        assert_eq!(loaded.settings.copies.containment, 0.9);
+        std::fs::write(&path, "[copies]\ncontainment = 1.5\n").unwrap();
+        assert!(load_from(Some(&path), env(&[])).is_err());
+    }
+}

@@ -1,0 +1,21 @@
+//! paraprint: a streaming ingestion worker that splits raw news articles into paragraphs,
+//! fingerprints each normalized paragraph with SHA-256, and drops what a reader should never see
+//! twice — a paragraph repeated inside an article, a publisher's syndication boilerplate, a whole
+//! article that copies one already published.
+//!
+//! # Layout
+//! - [`article`]: wire types, the raw article in and the clean record out, and input errors.
+//! - [`clean`]: the engine — paragraphs, keys, decisions. Pure: no I/O, no async.
+//! - [`store`]: the state the decisions need, behind one async trait, and its backends.
+//! - [`cleaner`]: the three steps (prepare, store, decide) as the commands run them.
+//! - [`config`]: settings in layers (built-in defaults, a file, environment variables).
+//! - [`commands`]: the subcommands `main.rs` dispatches to.
+//! - [`telemetry`]: logging set-up.
+
+pub mod article;
+pub mod clean;
+pub mod cleaner;
+pub mod commands;
+pub mod config;
+pub mod store;
+pub mod telemetry;
