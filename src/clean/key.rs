@@ -175,3 +175,17 @@ mod tests {
         assert_eq!(template_text("٣٤ items"), "0 items");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The ASCII fast path agrees with the general one (forced by a trailing U+3000, which
+        /// NFKC turns into a plain space).
+        #[test]
+        fn ascii_fast_path_agrees(s in "[\\x00-\\x7f]{0,64}") {
+            prop_assert_eq!(super::normalize(&s), super::normalize(&format!("{s}\u{3000}")));
+        }
+    }
+}

@@ -55,7 +55,7 @@ fn starts_like_sentence(text: &str) -> bool {
     {
         return false;
     }
-    // The first letter decides: "(MENAFN) A potential…" and "“Today…" start sentences,
+    // The first letter decides: "(AP) A potential…" and "“Today…" start sentences,
     // "information as is…" (a hard-wrapped continuation) does not. Caseless scripts pass.
     match text.chars().find(|c| c.is_alphanumeric()) {
         Some(c) => !c.is_lowercase(),
@@ -78,7 +78,7 @@ mod tests {
     #[test]
     fn sentences_and_fragments() {
         assert!(Shape::of("“Today was a good day,” Rubio told a news agency.").sentence_like);
-        assert!(Shape::of("(MENAFN) A potential route may be emerging.").sentence_like);
+        assert!(Shape::of("(AP) A potential route may be emerging.").sentence_like);
         assert!(Shape::of("He added, “We are closer.”").sentence_like);
         assert!(!Shape::of("information “as is” without warranty. We do not accept").sentence_like);
         assert!(!Shape::of("issues related to this article, kindly contact us.").sentence_like);

@@ -1,0 +1,108 @@
+//! The `paraprint` binary as a user runs it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn paraprint(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paraprint"))
+        .args(args)
+        .env_remove("PARAPRINT_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("paraprint runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn clean_a_file_prints_one_record_per_article() {
+    let out = paraprint(&["clean", &fixture("seed-menafn.jsonl")], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let records: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["counts"]["kept"], 9);
+}
+
+#[test]
+fn bad_lines_are_reported_and_the_rest_still_cleaned() {
+    let seed = std::fs::read(fixture("seed-menafn.jsonl")).unwrap();
+    let mut input = Vec::new();
+    input.extend_from_slice(&seed);
+    input.extend_from_slice(b"{\"id\": \"x\", \"source\": \"s\"}\n");
+    input.extend_from_slice(b"\n");
+    input.extend_from_slice(b"not json\r\n");
+    input.extend_from_slice(br#"{"id": "y", "source": "s", "body": "A last line of news."}"#);
+    let out = paraprint(&["clean", "-"], &input);
+    assert_eq!(out.status.code(), Some(1), "bad lines make a non-zero exit");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("line 2: missing_field: body"), "{stderr}");
+    assert!(stderr.contains("line 4: malformed_json:"), "{stderr}");
+    assert!(
+        stderr.contains("2 of 4 lines could not be cleaned"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().count(),
+        2,
+        "both good lines cleaned: {stdout}"
+    );
+}
+
+#[test]
+fn explain_shows_each_paragraph_and_its_fate() {
+    let out = paraprint(
+        &["clean", "--explain"],
+        &std::fs::read(fixture("seed-menafn.jsonl")).unwrap(),
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("menafn-seed (menafn.com): clean, kept 9 of"),
+        "{text}"
+    );
+    assert!(text.contains("drop title_echo"));
+    assert!(text.contains("drop repeated_in_article"));
+    assert!(text.contains("drop boilerplate/edge_marker"));
+    assert!(text.contains("drop boilerplate/trailing_zone"));
+}
+
+#[test]
+fn unknown_key_in_a_config_file_fails_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, "[copies]\ncontainmint = 0.5\n").unwrap();
+    let out = paraprint(&["config", "--config", path.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("unknown configuration key `copies.containmint`")
+    );
+}
+
+#[test]
+fn config_shows_environment_overrides() {
+    let out = Command::new(env!("CARGO_BIN_EXE_paraprint"))
+        .arg("config")
+        .env("PARAPRINT_BOILERPLATE__MIN_ARTICLES", "7")
+        .env("PARAPRINT_SERVICE_HOST", "10.1.2.3")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("min_articles = 7"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PARAPRINT_SERVICE_HOST"));
+}

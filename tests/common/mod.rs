@@ -1,0 +1,107 @@
+//! Helpers shared by the engine tests: settings, a cleaner with a manual clock, fixtures.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use paraprint::cleaner::Cleaner;
+use paraprint::config::{self, Settings};
+use paraprint::store::ManualClock;
+use serde_json::{Value, json};
+
+/// 2026-01-01T00:00:00Z: any fixed start will do, tests move the clock themselves.
+pub const START_MS: u64 = 1_767_225_600_000;
+pub const DAY_MS: u64 = 24 * 3600 * 1000;
+
+pub fn settings() -> Settings {
+    config::load_from(None, Vec::new())
+        .expect("defaults load")
+        .settings
+}
+
+pub fn cleaner_with(settings: &Settings) -> (Cleaner, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(START_MS));
+    (Cleaner::from_settings(settings, clock.clone()), clock)
+}
+
+pub fn cleaner() -> (Cleaner, Arc<ManualClock>) {
+    cleaner_with(&settings())
+}
+
+/// Cleans one raw message and returns the record's JSON bytes.
+pub async fn record_bytes(cleaner: &Cleaner, raw: &Value) -> Vec<u8> {
+    let bytes = serde_json::to_vec(raw).unwrap();
+    let cleaned = cleaner.clean(&bytes).await.expect("cleanable");
+    cleaner.record(&cleaned).to_json()
+}
+
+pub async fn record(cleaner: &Cleaner, raw: &Value) -> Value {
+    serde_json::from_slice(&record_bytes(cleaner, raw).await).unwrap()
+}
+
+pub fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub fn seed() -> Value {
+    serde_json::from_str(fixture("seed-menafn.jsonl").trim()).unwrap()
+}
+
+/// A real Wikinews article: its id, title and the paragraphs its truth keeps.
+pub struct Story {
+    pub id: String,
+    pub title: String,
+    pub paragraphs: Vec<String>,
+}
+
+pub fn wikinews() -> Vec<Story> {
+    fixture("wikinews.jsonl")
+        .lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).unwrap();
+            Story {
+                id: v["id"].as_str().unwrap().to_string(),
+                title: v["title"].as_str().unwrap().to_string(),
+                paragraphs: v["truth"]["keep"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.as_str().unwrap().to_string())
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// A raw article: headline line, the story's paragraphs, then `footer` lines.
+pub fn article(id: &str, source: &str, story: &Story, footer: &[String]) -> Value {
+    let mut lines = vec![story.title.clone()];
+    lines.extend(story.paragraphs.iter().cloned());
+    lines.extend(footer.iter().cloned());
+    json!({"id": id, "source": source, "title": story.title, "body": lines.join("\n")})
+}
+
+pub fn kept(record: &Value) -> Vec<String> {
+    record["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `(index, reason, rule)` of every dropped paragraph.
+pub fn drops(record: &Value) -> Vec<(usize, String, Option<String>)> {
+    record["dropped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["index"].as_u64().unwrap() as usize,
+                d["reason"].as_str().unwrap().to_string(),
+                d["rule"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,456 @@
+//! The engine end to end through the embedded store: the behaviours DESIGN.md promises.
+
+mod common;
+
+use common::*;
+use paraprint::article::ErrorCode;
+use paraprint::cleaner::CleanError;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn seed_comes_out_as_its_nine_news_paragraphs() {
+    let (cleaner, _) = cleaner();
+    let rec = record(&cleaner, &seed()).await;
+    let text = fixture("seed-menafn.txt");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(kept(&rec), lines[1..=9].to_vec());
+    assert_eq!(rec["status"], "clean");
+
+    let drops = drops(&rec);
+    assert_eq!(drops[0], (0, "title_echo".into(), None));
+    let repeated: Vec<usize> = drops
+        .iter()
+        .filter(|d| d.1 == "repeated_in_article")
+        .map(|d| d.0)
+        .collect();
+    assert_eq!(repeated, (10..=17).collect::<Vec<_>>(), "the pasted copy");
+    let boilerplate: Vec<usize> = drops
+        .iter()
+        .filter(|d| d.1 == "boilerplate")
+        .map(|d| d.0)
+        .collect();
+    let paragraphs = rec["counts"]["paragraphs"].as_u64().unwrap() as usize;
+    assert_eq!(
+        boilerplate,
+        (18..paragraphs).collect::<Vec<_>>(),
+        "everything after the body"
+    );
+    assert_eq!(rec["counts"]["kept"], 9);
+    assert_eq!(rec["id"], "menafn-seed");
+    assert!(rec.get("body").is_none(), "the raw body is not carried");
+}
+
+#[test]
+fn no_site_specific_string_in_code_or_default_configuration() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut files = vec![format!("{root}/config/default.toml")];
+    let mut dirs = vec![format!("{root}/src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path.display().to_string());
+            } else {
+                files.push(path.display().to_string());
+            }
+        }
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap().to_lowercase();
+        assert!(!text.contains("menafn"), "{file} names the seed's site");
+    }
+}
+
+fn disclaimer() -> Vec<String> {
+    [
+        "The Daily Example provides the",
+        "information in this article as is, without warranty of any kind, and accepts",
+        "no responsibility for the accuracy, completeness or legality of the",
+        "content. Readers with complaints or copyright questions",
+        "should contact the original provider.",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Footer of article `k` in the stream: a wrapped disclaimer, a link list of the titles of up
+/// to three earlier articles (so it changes from article to article), and "Comments".
+fn footer(stories: &[Story], k: usize) -> Vec<String> {
+    let mut lines = disclaimer();
+    lines.push("Also on our site".into());
+    for j in (k.saturating_sub(3)..k).rev() {
+        lines.push(format!("- {}", stories[j].title));
+    }
+    lines.push("Comments".into());
+    lines.push("No comment".into());
+    lines
+}
+
+/// Real Wikinews bodies under one source, each with the same footer around them.
+/// From the (N+1)-th article on the whole footer goes; no body paragraph ever does.
+#[tokio::test]
+async fn recurring_footer_is_learned_and_bodies_survive() {
+    let (cleaner, clock) = cleaner();
+    let n = settings().boilerplate.min_articles as usize;
+    let stories: Vec<Story> = wikinews().into_iter().take(10).collect();
+    for (k, story) in stories.iter().enumerate() {
+        clock.advance_ms(60_000);
+        let raw = article(&story.id, "daily.example", story, &footer(&stories, k));
+        let rec = record(&cleaner, &raw).await;
+        let kept = kept(&rec);
+        for p in &story.paragraphs {
+            assert!(
+                kept.contains(p),
+                "article {k} ({}) lost body paragraph {p:?}",
+                story.id
+            );
+        }
+        if k >= n {
+            assert_eq!(
+                kept.len(),
+                story.paragraphs.len(),
+                "article {k} kept footer lines: {kept:#?}"
+            );
+            let body_end = 1 + story.paragraphs.len();
+            for (index, reason, _) in drops(&rec).into_iter().filter(|d| d.0 >= body_end) {
+                assert_eq!(
+                    reason, "boilerplate",
+                    "footer paragraph {index} of article {k}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn syndicated_copy_is_a_duplicate_and_keeps_its_paragraphs() {
+    let (cleaner, _) = cleaner();
+    let stories = wikinews();
+    let story = &stories[1];
+    let original = article(&story.id, "en.wikinews.org", story, &[]);
+    let first = record(&cleaner, &original).await;
+    assert_eq!(first["status"], "clean");
+    assert_eq!(first["duplicate_of"], Value::Null);
+
+    // Its own footer: a line it keeps (still under 20% of its text) and a marked link list.
+    let own_footer = [
+        "Distributed by Syndicate Example.",
+        "Related stories",
+        "- Markets rally on rate hopes",
+        "All rights reserved.",
+    ]
+    .map(String::from);
+    let copy = article("copy-1", "syndicate.example", story, &own_footer);
+    let rec = record(&cleaner, &copy).await;
+    assert_eq!(rec["status"], "duplicate");
+    assert_eq!(rec["duplicate_of"], story.id.as_str());
+    let mut expected = story.paragraphs.clone();
+    expected.push(own_footer[0].clone());
+    assert_eq!(
+        kept(&rec),
+        expected,
+        "the duplicate still carries its paragraphs"
+    );
+
+    // A copy whose kept text is the same as the original's has the same fingerprint.
+    let copy = article("copy-2", "other.example", story, &own_footer[1..]);
+    let rec = record(&cleaner, &copy).await;
+    assert_eq!(rec["duplicate_of"], story.id.as_str());
+    assert_eq!(
+        rec["fingerprint"], first["fingerprint"],
+        "same content, same fingerprint"
+    );
+}
+
+#[tokio::test]
+async fn a_different_story_is_not_a_copy() {
+    let (cleaner, _) = cleaner();
+    let stories = wikinews();
+    for (i, story) in stories.iter().take(8).enumerate() {
+        let rec = record(&cleaner, &article(&story.id, "en.wikinews.org", story, &[])).await;
+        assert_eq!(rec["status"], "clean", "story {i}");
+    }
+}
+
+/// An article, then five others that make its footer boilerplate, then the first again:
+/// the second record is byte-identical, although a new article would now lose that footer.
+#[tokio::test]
+async fn redelivery_is_byte_identical_after_the_store_learned_more() {
+    let (cleaner, clock) = cleaner();
+    let stories = wikinews();
+    let with_footer = |k: usize| {
+        let mut footer = disclaimer();
+        footer.push("Subscribe to our newsletter for more.".into());
+        article(&stories[k].id, "daily.example", &stories[k], &footer)
+    };
+    let first = record_bytes(&cleaner, &with_footer(0)).await;
+    for k in 1..=5 {
+        clock.advance_ms(1000);
+        record_bytes(&cleaner, &with_footer(k)).await;
+    }
+    clock.advance_ms(1000);
+    let again = record_bytes(&cleaner, &with_footer(0)).await;
+    assert_eq!(
+        String::from_utf8(again).unwrap(),
+        String::from_utf8(first.clone()).unwrap()
+    );
+
+    let fresh = record(&cleaner, &with_footer(6)).await;
+    assert_eq!(
+        kept(&fresh),
+        stories[6].paragraphs,
+        "the footer is boilerplate by now"
+    );
+    let first: Value = serde_json::from_slice(&first).unwrap();
+    assert!(
+        kept(&first).len() > stories[0].paragraphs.len(),
+        "the first kept its footer"
+    );
+}
+
+/// The same article delivered many times counts once toward boilerplate.
+#[tokio::test]
+async fn redeliveries_never_inflate_counts() {
+    let (cleaner, _) = cleaner();
+    let stories = wikinews();
+    let mut footer = disclaimer();
+    footer.push("Subscribe to our newsletter for more.".into());
+    let raw = article(&stories[0].id, "daily.example", &stories[0], &footer);
+    for _ in 0..5 {
+        record(&cleaner, &raw).await;
+    }
+    let next = record(
+        &cleaner,
+        &article(&stories[1].id, "daily.example", &stories[1], &footer),
+    )
+    .await;
+    assert_eq!(
+        kept(&next).len(),
+        stories[1].paragraphs.len() + footer.len()
+    );
+}
+
+#[tokio::test]
+async fn evidence_expires_with_the_window() {
+    let (cleaner, clock) = cleaner();
+    let window_days = settings().boilerplate.window_days as u64;
+    let stories = wikinews();
+    let footer = vec!["Subscribe to our newsletter for more.".to_string()];
+    for k in 0..3 {
+        record(
+            &cleaner,
+            &article(&stories[k].id, "daily.example", &stories[k], &footer),
+        )
+        .await;
+    }
+    let learned = record(
+        &cleaner,
+        &article(&stories[3].id, "daily.example", &stories[3], &footer),
+    )
+    .await;
+    assert_eq!(kept(&learned), stories[3].paragraphs);
+
+    clock.advance_ms((window_days + 1) * DAY_MS);
+    let later = record(
+        &cleaner,
+        &article(&stories[4].id, "daily.example", &stories[4], &footer),
+    )
+    .await;
+    assert_eq!(
+        kept(&later).len(),
+        stories[4].paragraphs.len() + 1,
+        "old evidence no longer counts"
+    );
+}
+
+/// Boilerplate is learned per source: another source's footer teaches nothing.
+#[tokio::test]
+async fn boilerplate_is_per_source() {
+    let (cleaner, _) = cleaner();
+    let stories = wikinews();
+    let footer = vec!["Subscribe to our newsletter for more.".to_string()];
+    for k in 0..4 {
+        let source = format!("site{k}.example");
+        let rec = record(
+            &cleaner,
+            &article(&stories[k].id, &source, &stories[k], &footer),
+        )
+        .await;
+        assert_eq!(kept(&rec).len(), stories[k].paragraphs.len() + 1);
+    }
+}
+
+/// A long quote that recurs in the middle of several stories of one source is real news:
+/// it needs `interior_min_articles`, while a short line at the end needs only N.
+#[tokio::test]
+async fn interior_prose_needs_more_evidence() {
+    let (cleaner, _) = cleaner();
+    let stories = wikinews();
+    let quote = "“We will not stop until every family in the region has clean water and a safe place to live,” the minister said on Tuesday.";
+    let mut last = Value::Null;
+    for k in 0..5 {
+        let mut story_paragraphs = stories[k].paragraphs.clone();
+        let middle = story_paragraphs.len() / 2;
+        story_paragraphs.insert(middle, quote.to_string());
+        let story = Story {
+            id: stories[k].id.clone(),
+            title: stories[k].title.clone(),
+            paragraphs: story_paragraphs,
+        };
+        last = record(
+            &cleaner,
+            &article(
+                &story.id,
+                "daily.example",
+                &story,
+                &["Share this story".into()],
+            ),
+        )
+        .await;
+    }
+    assert!(
+        kept(&last).contains(&quote.to_string()),
+        "the shared quote survives"
+    );
+    assert!(
+        !kept(&last).contains(&"Share this story".to_string()),
+        "the short end line goes"
+    );
+}
+
+#[tokio::test]
+async fn carried_fields_keep_order_and_number_text_and_record_fields_win() {
+    let (cleaner, _) = cleaner();
+    let raw = r#"{"zeta":1.50,"id":"a1","status":"draft","source":"s.example","body":"One line of news here.","big":123456789012345678901234567890,"nested":{"b":[1, 2],"a":null},"title":null}"#;
+    let cleaned = cleaner.clean(raw.as_bytes()).await.unwrap();
+    let json = String::from_utf8(cleaner.record(&cleaned).to_json()).unwrap();
+    assert!(
+        json.starts_with(r#"{"zeta":1.50,"id":"a1","source":"s.example","big":123456789012345678901234567890,"nested":{"b":[1, 2],"a":null},"title":null,"paragraphs":["One line of news here."],"status":"clean""#),
+        "{json}"
+    );
+}
+
+#[tokio::test]
+async fn all_dropped_is_still_a_record() {
+    let (cleaner, _) = cleaner();
+    let raw = json!({"id": "x", "source": "s", "title": "Only a title", "body": "Only a title\n---\n***"});
+    let rec = record(&cleaner, &raw).await;
+    assert_eq!(rec["counts"]["kept"], 0);
+    assert_eq!(
+        drops(&rec),
+        [
+            (0, "title_echo".into(), None),
+            (1, "empty".into(), None),
+            (2, "empty".into(), None)
+        ]
+    );
+    assert_eq!(rec["dropped"][1]["key"], Value::Null);
+}
+
+async fn rejected(cleaner: &paraprint::cleaner::Cleaner, bytes: &[u8]) -> (ErrorCode, String) {
+    match cleaner.clean(bytes).await {
+        Err(CleanError::Input(e)) => (e.code, e.message),
+        other => panic!("expected an input error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_error_code_on_real_bad_input() {
+    let mut s = settings();
+    s.limits.max_message_bytes = 64 * 1024;
+    let (cleaner, _) = cleaner_with(&s);
+    let cases: Vec<(Vec<u8>, ErrorCode, &str)> = vec![
+        (
+            br#"{"id": "a", "source": "s", "body": "x"#.to_vec(),
+            ErrorCode::MalformedJson,
+            "EOF",
+        ),
+        (
+            b"[1, 2, 3]".to_vec(),
+            ErrorCode::MalformedJson,
+            "JSON object",
+        ),
+        (b"".to_vec(), ErrorCode::MalformedJson, "EOF"),
+        (
+            b"{\"id\": \"a\", \"source\": \"s\", \"body\": \"caf\xe9\"}".to_vec(),
+            ErrorCode::InvalidUtf8,
+            "byte 39",
+        ),
+        (
+            br#"{"id": "a", "source": "s"}"#.to_vec(),
+            ErrorCode::MissingField,
+            "body",
+        ),
+        (
+            br#"{"id": null, "source": "s", "body": "x"}"#.to_vec(),
+            ErrorCode::MissingField,
+            "id",
+        ),
+        (
+            br#"{"id": 7, "source": "s", "body": "x"}"#.to_vec(),
+            ErrorCode::InvalidField,
+            "id: expected a string of 1 to 255 bytes, found a number",
+        ),
+        (
+            format!(
+                r#"{{"id": "{}", "source": "s", "body": "x"}}"#,
+                "é".repeat(128)
+            )
+            .into_bytes(),
+            ErrorCode::InvalidField,
+            "found 256 bytes",
+        ),
+        (
+            br#"{"id": "a", "source": "  ", "body": "x"}"#.to_vec(),
+            ErrorCode::InvalidField,
+            "source",
+        ),
+        (
+            br#"{"id": "a", "source": "s", "body": "x", "title": ["t"]}"#.to_vec(),
+            ErrorCode::InvalidField,
+            "title: expected a string or null, found an array",
+        ),
+        (
+            br#"{"id": "a", "source": "s", "body": "\ud800 lone"}"#.to_vec(),
+            ErrorCode::InvalidField,
+            "body",
+        ),
+        (
+            format!(
+                r#"{{"id": "a", "source": "s", "body": "{}"}}"#,
+                "x".repeat(70_000)
+            )
+            .into_bytes(),
+            ErrorCode::TooLarge,
+            "limits.max_message_bytes",
+        ),
+        (
+            br#"{"id": "a", "source": "s", "body": "<p>x</p>", "content_type": "text/html"}"#
+                .to_vec(),
+            ErrorCode::UnsupportedContentType,
+            "text/html",
+        ),
+        (
+            br#"{"id": "a", "source": "s", "body": "x", "content_type": "application/pdf"}"#
+                .to_vec(),
+            ErrorCode::UnsupportedContentType,
+            "application/pdf",
+        ),
+        (
+            br#"{"id": "a", "source": "s", "body": " \n\t\r\n "}"#.to_vec(),
+            ErrorCode::EmptyBody,
+            "body",
+        ),
+    ];
+    let mut seen = std::collections::HashSet::new();
+    for (bytes, code, needle) in cases {
+        let (got, message) = rejected(&cleaner, &bytes).await;
+        assert_eq!(got, code, "{}", String::from_utf8_lossy(&bytes));
+        assert!(
+            message.contains(needle),
+            "{code}: {message:?} lacks {needle:?}"
+        );
+        seen.insert(code);
+    }
+    assert_eq!(seen.len(), ErrorCode::ALL.len(), "every code has a case");
+}
