@@ -236,10 +236,10 @@ async fn evidence_expires_with_the_window() {
     let window_days = settings().boilerplate.window_days as u64;
     let stories = wikinews();
     let footer = vec!["Subscribe to our newsletter for more.".to_string()];
-    for k in 0..3 {
+    for story in &stories[..3] {
         record(
             &cleaner,
-            &article(&stories[k].id, "daily.example", &stories[k], &footer),
+            &article(&story.id, "daily.example", story, &footer),
         )
         .await;
     }
@@ -269,14 +269,10 @@ async fn boilerplate_is_per_source() {
     let (cleaner, _) = cleaner();
     let stories = wikinews();
     let footer = vec!["Subscribe to our newsletter for more.".to_string()];
-    for k in 0..4 {
+    for (k, story) in stories[..4].iter().enumerate() {
         let source = format!("site{k}.example");
-        let rec = record(
-            &cleaner,
-            &article(&stories[k].id, &source, &stories[k], &footer),
-        )
-        .await;
-        assert_eq!(kept(&rec).len(), stories[k].paragraphs.len() + 1);
+        let rec = record(&cleaner, &article(&story.id, &source, story, &footer)).await;
+        assert_eq!(kept(&rec).len(), story.paragraphs.len() + 1);
     }
 }
 
@@ -288,13 +284,13 @@ async fn interior_prose_needs_more_evidence() {
     let stories = wikinews();
     let quote = "“We will not stop until every family in the region has clean water and a safe place to live,” the minister said on Tuesday.";
     let mut last = Value::Null;
-    for k in 0..5 {
-        let mut story_paragraphs = stories[k].paragraphs.clone();
+    for original in &stories[..5] {
+        let mut story_paragraphs = original.paragraphs.clone();
         let middle = story_paragraphs.len() / 2;
         story_paragraphs.insert(middle, quote.to_string());
         let story = Story {
-            id: stories[k].id.clone(),
-            title: stories[k].title.clone(),
+            id: original.id.clone(),
+            title: original.title.clone(),
             paragraphs: story_paragraphs,
         };
         last = record(
