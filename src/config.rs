@@ -20,11 +20,53 @@ const ENV_PREFIX: &str = "PARAPRINT_";
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
+    pub amqp: AmqpSettings,
+    pub topology: TopologySettings,
+    pub worker: WorkerSettings,
     pub limits: LimitSettings,
     pub boilerplate: BoilerplateSettings,
     pub copies: CopySettings,
     pub store: StoreSettings,
     pub log: LogSettings,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmqpSettings {
+    /// Broker URL; may hold credentials, so never logged unredacted.
+    pub url: String,
+    /// Unacked deliveries per worker: bounds memory and concurrency.
+    pub prefetch: u16,
+    /// Connection name shown by the broker.
+    pub connection_name: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopologySettings {
+    /// Declare the topology (true) or only verify it exists (false).
+    pub declare: bool,
+    pub input_exchange: String,
+    pub input_queue: String,
+    pub input_routing_key: String,
+    /// Returns of one message before the broker dead-letters it.
+    pub delivery_limit: u32,
+    pub output_exchange: String,
+    /// Empty: declare no output queue.
+    pub output_queue: String,
+    pub dead_exchange: String,
+    pub dead_queue: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerSettings {
+    /// Time in-flight articles get to finish after a shutdown signal, in milliseconds.
+    pub shutdown_deadline_ms: u64,
+    /// First retry delay of a transient failure, in milliseconds.
+    pub retry_initial_ms: u64,
+    /// Largest retry delay, in milliseconds.
+    pub retry_max_ms: u64,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -232,10 +274,41 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
     {
         return fail("store.max_* limits must be at least 1");
     }
+    if s.amqp.prefetch == 0 {
+        return fail("amqp.prefetch must be at least 1");
+    }
+    if s.worker.retry_initial_ms == 0 || s.worker.retry_max_ms < s.worker.retry_initial_ms {
+        return fail("worker.retry_initial_ms must be at least 1 and at most worker.retry_max_ms");
+    }
     if s.limits.max_message_bytes == 0 {
         return fail("limits.max_message_bytes must be at least 1");
     }
     Ok(())
+}
+
+impl Settings {
+    /// The settings as TOML, with the password of every URL replaced by `***`.
+    pub fn redacted_toml(&self) -> String {
+        let mut copy = self.clone();
+        copy.amqp.url = redact_url(&copy.amqp.url);
+        toml::to_string(&copy).expect("settings serialize")
+    }
+}
+
+/// `scheme://user:secret@host/…` → `scheme://user:***@host/…`; anything else unchanged.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
 }
 
 /// Every leaf key of a table as a dotted path (`boilerplate.min_articles`).
@@ -278,6 +351,25 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn url_passwords_are_redacted() {
+        assert_eq!(
+            redact_url("amqp://guest:s3cr@t@10.0.0.1:5672/%2f"),
+            "amqp://guest:***@10.0.0.1:5672/%2f"
+        );
+        assert_eq!(
+            redact_url("redis://127.0.0.1:6379/0"),
+            "redis://127.0.0.1:6379/0"
+        );
+        let loaded = load_from(None, env(&[])).unwrap();
+        assert!(
+            loaded
+                .settings
+                .redacted_toml()
+                .contains("guest:***@127.0.0.1")
+        );
     }
 
     #[test]

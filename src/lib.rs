@@ -13,9 +13,11 @@
 //! - [`telemetry`]: logging set-up.
 
 pub mod article;
+pub mod broker;
 pub mod clean;
 pub mod cleaner;
 pub mod commands;
 pub mod config;
 pub mod store;
 pub mod telemetry;
+pub mod worker;

@@ -7,8 +7,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use paraprint::cleaner::Cleaner;
 use paraprint::commands;
 use paraprint::config::{self, CONFIG_FILE_VAR};
+use paraprint::store::SystemClock;
+use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
 #[command(
@@ -34,7 +37,14 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
-    /// Print the effective configuration.
+    /// Run the worker: consume raw articles from RabbitMQ, publish clean records.
+    Run,
+    /// Publish a JSON-lines file of raw articles into the input exchange, with confirms.
+    Publish {
+        /// The input file, or `-` for standard input.
+        input: PathBuf,
+    },
+    /// Print the effective configuration (secrets redacted).
     Config,
 }
 
@@ -52,12 +62,43 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let loaded = config::load(cli.config.as_deref())?;
-    paraprint::telemetry::init(&loaded.settings.log, io::stderr);
+    paraprint::telemetry::init(
+        &loaded.settings.log,
+        io::stderr,
+        std::io::IsTerminal::is_terminal(&io::stderr()),
+    );
     for warning in &loaded.warnings {
         tracing::warn!("{warning}");
     }
     let settings = loaded.settings;
     match cli.command {
+        Command::Run => {
+            let shutdown = CancellationToken::new();
+            tokio::spawn(on_signals(shutdown.clone()));
+            let cleaner = Cleaner::from_settings(&settings, std::sync::Arc::new(SystemClock));
+            paraprint::worker::run(std::sync::Arc::new(settings), cleaner, shutdown).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Publish { input } => {
+            let progress = commands::clean::wants_progress();
+            let summary = if input.as_os_str() == "-" {
+                commands::publish::run(&settings, &mut io::stdin().lock(), None, progress).await?
+            } else {
+                let file = std::fs::File::open(&input)
+                    .with_context(|| format!("cannot open {}", input.display()))?;
+                let size = file.metadata().ok().map(|m| m.len());
+                commands::publish::run(&settings, &mut BufReader::new(file), size, progress).await?
+            };
+            eprintln!("paraprint: published {} messages", summary.published);
+            if summary.failed > 0 {
+                eprintln!(
+                    "paraprint: {} lines were not published (see above)",
+                    summary.failed
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Config => {
             commands::show_config::run(&settings, &mut io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
@@ -97,4 +138,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// First SIGTERM or SIGINT: graceful shutdown. Second: exit at once.
+async fn on_signals(shutdown: CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::error!("Cannot install signal handlers; SIGTERM will not shut down gracefully.");
+        return;
+    };
+    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+    tracing::info!("Signal received: shutting down (a second signal exits at once).");
+    shutdown.cancel();
+    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+    tracing::warn!("Second signal: exiting at once; unacked articles go back to the queue.");
+    std::process::exit(130);
 }

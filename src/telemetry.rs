@@ -7,7 +7,7 @@ use tracing_subscriber::fmt::MakeWriter;
 use crate::config::{LogFormat, LogSettings};
 
 /// Installs the global subscriber. `RUST_LOG`, when set, overrides the configured level.
-pub fn init<W>(settings: &LogSettings, writer: W)
+pub fn init<W>(settings: &LogSettings, writer: W, ansi: bool)
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
@@ -15,7 +15,8 @@ where
         .unwrap_or_else(|_| EnvFilter::new(settings.level.as_str()));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(writer);
+        .with_writer(writer)
+        .with_ansi(ansi);
     // A second init (tests) keeps the first subscriber; that is fine.
     let _ = match settings.format {
         LogFormat::Human => builder.try_init(),

@@ -2,4 +2,5 @@
 //! tests run them without a process.
 
 pub mod clean;
+pub mod publish;
 pub mod show_config;

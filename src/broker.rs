@@ -1,0 +1,244 @@
+//! All lapin code: connecting, the topology, and publishing with confirms.
+//!
+//! Nothing here decides what happens to a message; it reports what the broker said, as errors
+//! the worker branches on.
+
+use lapin::options::{
+    BasicPublishOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
+};
+use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
+use lapin::{
+    BasicProperties, Channel, Confirmation, Connection, ConnectionProperties, ExchangeKind,
+};
+
+use crate::config::{AmqpSettings, TopologySettings, redact_url};
+
+/// Routing keys of records on the output exchange.
+pub const CLEAN_ROUTING_KEY: &str = "article.clean";
+pub const DUPLICATE_ROUTING_KEY: &str = "article.duplicate";
+
+/// Header names on dead letters.
+pub const ERROR_HEADER: &str = "x-paraprint-error";
+pub const ERROR_MESSAGE_HEADER: &str = "x-paraprint-error-message";
+
+/// AMQP delivery mode of messages written to disk.
+const PERSISTENT: u8 = 2;
+
+/// Why a publish did not end in a plain ack.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The broker refused the message (for instance a queue at its limit).
+    #[error("the broker nacked the message")]
+    Nacked,
+    /// The message could not be routed to any queue (`mandatory`).
+    #[error("the broker returned the message as unroutable: {code} {text}")]
+    Returned { code: u16, text: String },
+    /// The channel or connection is gone: the deliveries it held come back by themselves.
+    #[error("channel lost: {0}")]
+    Channel(#[from] lapin::Error),
+}
+
+/// Opens a connection; the name shows in the management UI.
+pub async fn connect(settings: &AmqpSettings, role: &str) -> Result<Connection, lapin::Error> {
+    let name = format!("{} {role}", settings.connection_name);
+    tracing::debug!(url = %redact_url(&settings.url), %name, "Connecting.");
+    Connection::connect(
+        &settings.url,
+        ConnectionProperties::default().with_connection_name(name.into()),
+    )
+    .await
+}
+
+fn quorum_queue_arguments() -> FieldTable {
+    let mut args = FieldTable::default();
+    args.insert(
+        "x-queue-type".into(),
+        AMQPValue::LongString("quorum".into()),
+    );
+    args
+}
+
+/// The input queue's arguments: quorum, at-least-once dead-lettering (which requires
+/// `reject-publish` overflow) and the delivery limit that ends poison messages. Declared as
+/// arguments so a fresh broker needs no policy; changing one later makes redeclaring fail with
+/// 406, and the error says so.
+pub fn input_queue_arguments(topology: &TopologySettings) -> FieldTable {
+    let mut args = quorum_queue_arguments();
+    args.insert(
+        "x-dead-letter-exchange".into(),
+        AMQPValue::LongString(topology.dead_exchange.as_str().into()),
+    );
+    args.insert(
+        "x-dead-letter-strategy".into(),
+        AMQPValue::LongString("at-least-once".into()),
+    );
+    args.insert(
+        "x-overflow".into(),
+        AMQPValue::LongString("reject-publish".into()),
+    );
+    args.insert(
+        "x-delivery-limit".into(),
+        AMQPValue::LongLongInt(i64::from(topology.delivery_limit)),
+    );
+    args
+}
+
+/// A topology step that failed, with what it was doing.
+#[derive(Debug, thiserror::Error)]
+#[error("{what}: {source}")]
+pub struct TopologyError {
+    pub what: String,
+    pub source: lapin::Error,
+}
+
+impl TopologyError {
+    /// The broker answered and refused (406 arguments differ, 404 not found, 403 access):
+    /// retrying will not help.
+    pub fn is_refusal(&self) -> bool {
+        self.source.is_amqp_soft_error() || self.source.is_amqp_hard_error()
+    }
+}
+
+/// Declares (or, with `declare = false`, only verifies) exchanges, queues and bindings.
+/// Declaring is idempotent, so every worker does it at start.
+pub async fn declare_topology(
+    channel: &Channel,
+    topology: &TopologySettings,
+) -> Result<(), TopologyError> {
+    let passive = !topology.declare;
+    let step = |what: String| move |source| TopologyError { what, source };
+    let exchange = |name: &str, kind: ExchangeKind| {
+        channel.exchange_declare(
+            name.into(),
+            kind,
+            ExchangeDeclareOptions {
+                passive,
+                durable: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+    };
+    let queue = |name: &str, args: FieldTable| {
+        channel.queue_declare(
+            name.into(),
+            QueueDeclareOptions {
+                passive,
+                durable: true,
+                ..Default::default()
+            },
+            args,
+        )
+    };
+    let bind = |queue: &str, exchange: &str, key: &str| {
+        channel.queue_bind(
+            queue.into(),
+            exchange.into(),
+            key.into(),
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+    };
+    let t = topology;
+    exchange(&t.dead_exchange, ExchangeKind::Fanout)
+        .await
+        .map_err(step(format!("dead-letter exchange {}", t.dead_exchange)))?;
+    queue(&t.dead_queue, quorum_queue_arguments())
+        .await
+        .map_err(step(format!("dead-letter queue {}", t.dead_queue)))?;
+    exchange(&t.input_exchange, ExchangeKind::Direct)
+        .await
+        .map_err(step(format!("input exchange {}", t.input_exchange)))?;
+    queue(&t.input_queue, input_queue_arguments(t))
+        .await
+        .map_err(step(format!(
+            "input queue {} (if it exists with other arguments, RabbitMQ will not change them: \
+             delete it or set them by policy)",
+            t.input_queue
+        )))?;
+    exchange(&t.output_exchange, ExchangeKind::Topic)
+        .await
+        .map_err(step(format!("output exchange {}", t.output_exchange)))?;
+    if !t.output_queue.is_empty() {
+        queue(&t.output_queue, quorum_queue_arguments())
+            .await
+            .map_err(step(format!("output queue {}", t.output_queue)))?;
+    }
+    if t.declare {
+        bind(&t.dead_queue, &t.dead_exchange, "")
+            .await
+            .map_err(step(format!(
+                "binding {} to {}",
+                t.dead_queue, t.dead_exchange
+            )))?;
+        bind(&t.input_queue, &t.input_exchange, &t.input_routing_key)
+            .await
+            .map_err(step(format!(
+                "binding {} to {}",
+                t.input_queue, t.input_exchange
+            )))?;
+        if !t.output_queue.is_empty() {
+            bind(&t.output_queue, &t.output_exchange, "#")
+                .await
+                .map_err(step(format!(
+                    "binding {} to {}",
+                    t.output_queue, t.output_exchange
+                )))?;
+        }
+    }
+    Ok(())
+}
+
+/// Properties of a persistent message.
+pub fn persistent(
+    content_type: &str,
+    message_id: Option<&str>,
+    headers: FieldTable,
+) -> BasicProperties {
+    let props = BasicProperties::default()
+        .with_delivery_mode(PERSISTENT)
+        .with_content_type(content_type.into())
+        .with_headers(headers);
+    match message_id {
+        Some(id) => props.with_message_id(id.into()),
+        None => props,
+    }
+}
+
+pub fn long_string(value: &str) -> AMQPValue {
+    AMQPValue::LongString(LongString::from(value))
+}
+
+/// Publishes `mandatory` on a channel in confirm mode and waits for the broker's answer.
+/// Only a plain ack is success: a nack, or an ack that came with a return, is a failure.
+pub async fn publish_confirmed(
+    channel: &Channel,
+    exchange: &str,
+    routing_key: &str,
+    payload: &[u8],
+    properties: BasicProperties,
+) -> Result<(), PublishError> {
+    let confirm = channel
+        .basic_publish(
+            ShortString::from(exchange),
+            ShortString::from(routing_key),
+            BasicPublishOptions {
+                mandatory: true,
+                ..Default::default()
+            },
+            payload,
+            properties,
+        )
+        .await?;
+    match confirm.await? {
+        Confirmation::Ack(None) => Ok(()),
+        Confirmation::Ack(Some(returned)) | Confirmation::Nack(Some(returned)) => {
+            Err(PublishError::Returned {
+                code: returned.reply_code,
+                text: returned.reply_text.to_string(),
+            })
+        }
+        Confirmation::Nack(None) => Err(PublishError::Nacked),
+        Confirmation::NotRequested => unreachable!("publish channels are put in confirm mode"),
+    }
+}
