@@ -1,0 +1,16 @@
+# Builds paraprint and runs it on a slim Debian. The configuration defaults are compiled in;
+# override them with PARAPRINT_* environment variables or a mounted file named by
+# PARAPRINT_CONFIG.
+FROM rust:1-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 paraprint
+COPY --from=build /src/target/release/paraprint /usr/local/bin/paraprint
+USER paraprint
+ENTRYPOINT ["paraprint"]
+CMD ["run"]

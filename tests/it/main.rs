@@ -1,0 +1,9 @@
+//! The worker against the real RabbitMQ on this machine. Each test owns random names and
+//! deletes them when it ends. Tests that restart the broker live in `tests/restarts`.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../support/mod.rs"]
+mod support;
+
+mod worker;

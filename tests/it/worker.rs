@@ -1,0 +1,279 @@
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::common;
+use crate::support::{World, records_by_id, unique_articles};
+
+const LONG: Duration = Duration::from_secs(120);
+
+#[tokio::test]
+async fn seed_comes_out_as_clean_gives_it() {
+    let world = World::new();
+    let seed = common::fixture("seed-menafn.jsonl")
+        .trim()
+        .as_bytes()
+        .to_vec();
+    world.publish(std::slice::from_ref(&seed)).await;
+    let worker = world.start_worker(world.cleaner());
+    world.wait_for(world.output_queue(), 1, LONG).await;
+    worker.stop(LONG).await;
+
+    let records = world.drain(world.output_queue()).await;
+    assert_eq!(records.len(), 1);
+    let offline = world.cleaner();
+    let expected = offline
+        .record(&offline.clean(&seed).await.unwrap())
+        .to_json();
+    let record = &records[0];
+    assert_eq!(
+        String::from_utf8_lossy(&record.data),
+        String::from_utf8_lossy(&expected)
+    );
+    assert_eq!(record.routing_key, "article.clean");
+    assert_eq!(record.message_id().as_deref(), Some("menafn-seed"));
+    assert_eq!(record.properties.delivery_mode(), &Some(2));
+    assert_eq!(
+        record
+            .properties
+            .content_type()
+            .as_ref()
+            .map(|c| c.as_str()),
+        Some("application/json")
+    );
+    assert_eq!(
+        record.header("x-paraprint-status").as_deref(),
+        Some("clean")
+    );
+    assert_eq!(world.ready(world.input_queue()).await, 0);
+}
+
+fn bad_messages() -> Vec<(Vec<u8>, &'static str)> {
+    vec![
+        (b"not json at all".to_vec(), "malformed_json"),
+        (br#"{"id": "b1", "source": "s""#.to_vec(), "malformed_json"),
+        (b"[\"an\", \"array\"]".to_vec(), "malformed_json"),
+        (
+            b"{\"id\": \"b2\", \"source\": \"s\", \"body\": \"\xff\xfe\"}".to_vec(),
+            "invalid_utf8",
+        ),
+        (br#"{"id": "b3", "source": "s"}"#.to_vec(), "missing_field"),
+        (
+            br#"{"id": 42, "source": "s", "body": "x"}"#.to_vec(),
+            "invalid_field",
+        ),
+        (
+            br#"{"id": "b5", "source": "s", "body": "x", "url": 7}"#.to_vec(),
+            "invalid_field",
+        ),
+        (
+            format!(
+                r#"{{"id": "b6", "source": "s", "body": "{}"}}"#,
+                "y".repeat(70_000)
+            )
+            .into_bytes(),
+            "too_large",
+        ),
+        (
+            br#"{"id": "b7", "source": "s", "body": "<p>x</p>", "content_type": "text/html"}"#
+                .to_vec(),
+            "unsupported_content_type",
+        ),
+        (
+            br#"{"id": "b8", "source": "s", "body": "   \n  "}"#.to_vec(),
+            "empty_body",
+        ),
+    ]
+}
+
+/// 1,000 articles and 10 bad messages: exactly 1,000 records and 10 dead letters, each with
+/// its code and its original bytes; nothing missing, nothing twice, nothing left unacked.
+#[tokio::test]
+async fn thousand_articles_and_ten_bad_messages() {
+    let mut world = World::new();
+    world.settings.limits.max_message_bytes = 64 * 1024;
+    let articles = unique_articles(1000);
+    let bad = bad_messages();
+    let mut payloads: Vec<Vec<u8>> = Vec::new();
+    for (i, (_, article)) in articles.iter().enumerate() {
+        payloads.push(article.clone());
+        if i % 100 == 50 {
+            payloads.push(bad[i / 100].0.clone());
+        }
+    }
+    world.publish(&payloads).await;
+    let worker = world.start_worker(world.cleaner());
+    world.wait_for(world.output_queue(), 1000, LONG).await;
+    world.wait_for(world.dead_queue(), 10, LONG).await;
+    worker.stop(LONG).await;
+
+    assert_eq!(
+        world.ready(world.input_queue()).await,
+        0,
+        "input empty and nothing unacked"
+    );
+    let records = world.drain(world.output_queue()).await;
+    assert_eq!(records.len(), 1000, "exactly one record per article");
+    let ids: HashSet<String> = records.iter().map(|r| r.message_id().unwrap()).collect();
+    let expected: HashSet<String> = articles.iter().map(|(id, _)| id.clone()).collect();
+    assert_eq!(ids, expected);
+
+    let dead = world.drain(world.dead_queue()).await;
+    assert_eq!(dead.len(), 10);
+    for (bytes, code) in &bad {
+        let letter = dead.iter().find(|d| &d.data == bytes).unwrap_or_else(|| {
+            panic!(
+                "no byte-identical dead letter for {:?}",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(40)])
+            )
+        });
+        assert_eq!(letter.header("x-paraprint-error").as_deref(), Some(*code));
+        assert!(
+            !letter
+                .header("x-paraprint-error-message")
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
+/// Shutdown in the middle of a stream loses nothing: a second worker finishes it, and an
+/// article that got two records got the same bytes twice.
+#[tokio::test]
+async fn shutdown_mid_stream_loses_nothing() {
+    let world = World::new();
+    let articles = unique_articles(3000);
+    let payloads: Vec<Vec<u8>> = articles.iter().map(|(_, a)| a.clone()).collect();
+    world.publish(&payloads).await;
+    let cleaner = world.cleaner();
+    let first = world.start_worker(cleaner.clone());
+    world.wait_for(world.output_queue(), 300, LONG).await;
+    first.stop(LONG).await;
+    let after_first = world.ready(world.output_queue()).await;
+    assert!(
+        after_first < 3000,
+        "stopped mid-stream ({after_first} records)"
+    );
+
+    let second = world.start_worker(cleaner);
+    world.wait_for(world.output_queue(), 3000, LONG).await;
+    second.stop(LONG).await;
+    assert_eq!(world.ready(world.input_queue()).await, 0);
+    let records = world.drain(world.output_queue()).await;
+    let by_id = records_by_id(&records);
+    assert_eq!(by_id.len(), 3000, "every article has a record");
+}
+
+/// A record that cannot be routed is a failure, never counted as delivered: the input stays
+/// unacked until a queue is bound, then the record arrives.
+#[tokio::test]
+async fn unroutable_record_is_retried_not_acked() {
+    let mut world = World::new();
+    world.settings.topology.output_queue = String::new();
+    let (_, article) = unique_articles(1).remove(0);
+    world.publish(&[article]).await;
+    let worker = world.start_worker(world.cleaner());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    // Bind a queue now; the worker's retries find it.
+    let queue = format!("{}.late", world.settings.topology.output_exchange);
+    let conn = crate::support::connect().await;
+    let channel = conn.create_channel().await.unwrap();
+    channel
+        .queue_declare(
+            queue.as_str().into(),
+            lapin::options::QueueDeclareOptions {
+                durable: true,
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    channel
+        .queue_bind(
+            queue.as_str().into(),
+            world.settings.topology.output_exchange.as_str().into(),
+            "#".into(),
+            Default::default(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    world.wait_for(&queue, 1, LONG).await;
+    worker.stop(LONG).await;
+    assert_eq!(world.ready(world.input_queue()).await, 0);
+    let records = world.drain(&queue).await;
+    assert_eq!(records.len(), 1);
+    channel
+        .queue_delete(queue.as_str().into(), Default::default())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn passive_topology_that_does_not_exist_fails_clearly() {
+    let mut world = World::new();
+    world.settings.topology.declare = false;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let result = tokio::time::timeout(
+        LONG,
+        paraprint::worker::run(
+            std::sync::Arc::new(world.settings.clone()),
+            world.cleaner(),
+            shutdown,
+        ),
+    )
+    .await
+    .expect("fails fast, without retrying forever");
+    let message = format!("{:#}", result.unwrap_err());
+    assert!(
+        message.contains(&world.settings.topology.dead_exchange),
+        "{message}"
+    );
+}
+
+fn spawn_binary(world: &World) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_paraprint"))
+        .arg("run")
+        .envs(world.env())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("paraprint starts")
+}
+
+/// The worker process killed with SIGKILL mid-stream and started again: nothing lost, and
+/// SIGTERM then ends it cleanly with exit code 0.
+#[tokio::test]
+async fn sigkill_mid_stream_loses_nothing() {
+    let world = World::new();
+    let articles = unique_articles(3000);
+    let payloads: Vec<Vec<u8>> = articles.iter().map(|(_, a)| a.clone()).collect();
+    world.publish(&payloads).await;
+
+    let mut first = spawn_binary(&world);
+    world.wait_for(world.output_queue(), 300, LONG).await;
+    first.kill().unwrap(); // SIGKILL
+    first.wait().unwrap();
+    assert!(
+        world.ready(world.output_queue()).await < 3000,
+        "killed mid-stream"
+    );
+
+    let mut second = spawn_binary(&world);
+    world.wait_for(world.output_queue(), 3000, LONG).await;
+    let term = Command::new("kill")
+        .args(["-TERM", &second.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = second.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "SIGTERM ends the worker cleanly");
+
+    assert_eq!(world.ready(world.input_queue()).await, 0);
+    let records = world.drain(world.output_queue()).await;
+    let by_id = records_by_id(&records);
+    assert_eq!(by_id.len(), 3000, "every article has a record");
+}

@@ -1,0 +1,61 @@
+//! Tests that restart RabbitMQ. They disturb every other test, so they live in this binary,
+//! which `.ci/run` runs alone after the others (`--features restart-tests`), one at a time.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../support/mod.rs"]
+mod support;
+
+use std::process::Command;
+use std::time::Duration;
+
+use support::{World, records_by_id, unique_articles};
+
+const LONG: Duration = Duration::from_secs(180);
+
+fn rabbitmqctl(args: &[&str]) {
+    let status = Command::new("rabbitmqctl")
+        .args(args)
+        .status()
+        .unwrap_or_else(|e| {
+            panic!("cannot run rabbitmqctl {args:?}: {e}; this test needs the broker's CLI")
+        });
+    assert!(status.success(), "rabbitmqctl {args:?} failed");
+}
+
+/// The broker stopped and started mid-stream: the worker recovers by itself (reconnects,
+/// redeclares, re-applies prefetch) and the stream completes with nothing lost.
+#[tokio::test]
+async fn broker_restart_mid_stream_loses_nothing() {
+    let world = World::new();
+    let articles = unique_articles(5000);
+    let payloads: Vec<Vec<u8>> = articles.iter().map(|(_, a)| a.clone()).collect();
+    world.publish(&payloads).await;
+    let worker = world.start_worker(world.cleaner());
+    world.wait_for(world.output_queue(), 500, LONG).await;
+
+    rabbitmqctl(&["stop_app"]);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    rabbitmqctl(&["start_app"]);
+    rabbitmqctl(&["await_startup"]);
+    let during = world.ready(world.output_queue()).await;
+    assert!(
+        during < 5000,
+        "the restart happened mid-stream ({during} records)"
+    );
+
+    world.wait_for(world.output_queue(), 5000, LONG).await;
+    worker.stop(LONG).await;
+    assert_eq!(
+        world.ready(world.input_queue()).await,
+        0,
+        "input empty and nothing unacked"
+    );
+    let records = world.drain(world.output_queue()).await;
+    let by_id = records_by_id(&records);
+    assert_eq!(by_id.len(), 5000, "every article has a record");
+    assert!(
+        world.drain(world.dead_queue()).await.is_empty(),
+        "no article was dead-lettered"
+    );
+}

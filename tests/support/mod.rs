@@ -1,0 +1,368 @@
+//! A test's own world on the real RabbitMQ: random names for every exchange and queue, a
+//! worker to start and stop, publishing and draining helpers, and cleanup when it ends.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lapin::options::{
+    BasicAckOptions, BasicGetOptions, ConfirmSelectOptions, ExchangeDeleteOptions,
+    QueueDeclareOptions, QueueDeleteOptions,
+};
+use lapin::types::{AMQPValue, FieldTable};
+use lapin::{BasicProperties, Connection, ConnectionProperties};
+use paraprint::cleaner::Cleaner;
+use paraprint::config::{self, Settings};
+use paraprint::store::SystemClock;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub fn amqp_url() -> String {
+    std::env::var("PARAPRINT_TEST_AMQP_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+}
+
+/// Connects, or fails the test saying how to start the broker.
+pub async fn connect() -> Connection {
+    let url = amqp_url();
+    match Connection::connect(&url, ConnectionProperties::default()).await {
+        Ok(conn) => conn,
+        Err(e) => panic!(
+            "RabbitMQ is not reachable at {url}: {e}. Start it with `rabbitmq-server -detached` \
+             (or point PARAPRINT_TEST_AMQP_URL at one)."
+        ),
+    }
+}
+
+/// Connects, retrying for a while: for tests that restart the broker.
+pub async fn connect_patiently(timeout: Duration) -> Connection {
+    let start = Instant::now();
+    loop {
+        match Connection::connect(&amqp_url(), ConnectionProperties::default()).await {
+            Ok(conn) => return conn,
+            Err(e) if start.elapsed() > timeout => panic!("RabbitMQ did not come back: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+        }
+    }
+}
+
+fn random_suffix() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
+/// One message as a consumer sees it.
+#[derive(Clone, Debug)]
+pub struct Message {
+    pub data: Vec<u8>,
+    pub routing_key: String,
+    pub properties: BasicProperties,
+}
+
+impl Message {
+    pub fn message_id(&self) -> Option<String> {
+        self.properties.message_id().as_ref().map(|s| s.to_string())
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        let headers = self.properties.headers().as_ref()?;
+        match headers.inner().get(name)? {
+            AMQPValue::LongString(s) => Some(s.to_string()),
+            AMQPValue::ShortString(s) => Some(s.to_string()),
+            other => Some(format!("{other:?}")),
+        }
+    }
+}
+
+pub struct World {
+    pub settings: Settings,
+}
+
+impl World {
+    /// Settings with this test's random names and quick retries.
+    pub fn new() -> World {
+        if std::env::var_os("PARAPRINT_TEST_LOG").is_some() {
+            let log = paraprint::config::LogSettings {
+                format: paraprint::config::LogFormat::Human,
+                level: "info".into(),
+            };
+            paraprint::telemetry::init(&log, std::io::stderr, false);
+        }
+        let mut settings = config::load_from(None, Vec::new()).unwrap().settings;
+        settings.amqp.url = amqp_url();
+        let suffix = random_suffix();
+        let t = &mut settings.topology;
+        t.input_exchange = format!("test.{suffix}.raw");
+        t.input_queue = format!("test.{suffix}.raw");
+        t.output_exchange = format!("test.{suffix}.clean");
+        t.output_queue = format!("test.{suffix}.clean");
+        t.dead_exchange = format!("test.{suffix}.dead");
+        t.dead_queue = format!("test.{suffix}.dead");
+        settings.worker.retry_initial_ms = 50;
+        settings.worker.retry_max_ms = 1000;
+        settings.worker.shutdown_deadline_ms = 10_000;
+        World { settings }
+    }
+
+    /// Environment variables that give a `paraprint` process this world's settings.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let t = &self.settings.topology;
+        [
+            ("PARAPRINT_AMQP__URL", self.settings.amqp.url.clone()),
+            (
+                "PARAPRINT_TOPOLOGY__INPUT_EXCHANGE",
+                t.input_exchange.clone(),
+            ),
+            ("PARAPRINT_TOPOLOGY__INPUT_QUEUE", t.input_queue.clone()),
+            (
+                "PARAPRINT_TOPOLOGY__OUTPUT_EXCHANGE",
+                t.output_exchange.clone(),
+            ),
+            ("PARAPRINT_TOPOLOGY__OUTPUT_QUEUE", t.output_queue.clone()),
+            ("PARAPRINT_TOPOLOGY__DEAD_EXCHANGE", t.dead_exchange.clone()),
+            ("PARAPRINT_TOPOLOGY__DEAD_QUEUE", t.dead_queue.clone()),
+            ("PARAPRINT_WORKER__RETRY_INITIAL_MS", "50".into()),
+            ("PARAPRINT_WORKER__RETRY_MAX_MS", "1000".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    pub fn cleaner(&self) -> Cleaner {
+        Cleaner::from_settings(&self.settings, Arc::new(SystemClock))
+    }
+
+    /// Starts a worker in this process; stop it with [`Running::stop`].
+    pub fn start_worker(&self, cleaner: Cleaner) -> Running {
+        let shutdown = CancellationToken::new();
+        let handle = tokio::spawn(paraprint::worker::run(
+            Arc::new(self.settings.clone()),
+            cleaner,
+            shutdown.clone(),
+        ));
+        Running { shutdown, handle }
+    }
+
+    /// Declares the topology (as a worker would) and publishes every payload, confirmed.
+    pub async fn publish(&self, payloads: &[Vec<u8>]) {
+        let conn = connect().await;
+        let channel = conn.create_channel().await.unwrap();
+        paraprint::broker::declare_topology(&channel, &self.settings.topology)
+            .await
+            .unwrap();
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await
+            .unwrap();
+        let t = &self.settings.topology;
+        let mut confirms = Vec::new();
+        for payload in payloads {
+            let id = serde_json::from_slice::<serde_json::Value>(payload)
+                .ok()
+                .and_then(|v| v["id"].as_str().map(str::to_string));
+            let props = paraprint::broker::persistent(
+                "application/json",
+                id.as_deref(),
+                FieldTable::default(),
+            );
+            let confirm = channel
+                .basic_publish(
+                    t.input_exchange.as_str().into(),
+                    t.input_routing_key.as_str().into(),
+                    lapin::options::BasicPublishOptions {
+                        mandatory: true,
+                        ..Default::default()
+                    },
+                    payload,
+                    props,
+                )
+                .await
+                .unwrap();
+            confirms.push(confirm);
+            if confirms.len() >= 500 {
+                for c in confirms.drain(..) {
+                    assert_eq!(c.await.unwrap(), lapin::Confirmation::Ack(None));
+                }
+            }
+        }
+        for c in confirms {
+            assert_eq!(c.await.unwrap(), lapin::Confirmation::Ack(None));
+        }
+        conn.close(200, "done".into()).await.unwrap();
+    }
+
+    /// Ready messages in a queue (unacked ones are not counted).
+    pub async fn ready(&self, queue: &str) -> u32 {
+        let conn = connect_patiently(Duration::from_secs(60)).await;
+        let channel = conn.create_channel().await.unwrap();
+        let q = channel
+            .queue_declare(
+                queue.into(),
+                QueueDeclareOptions {
+                    passive: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        let _ = conn.close(200, "done".into()).await;
+        q.message_count()
+    }
+
+    /// Waits until `queue` holds at least `n` ready messages.
+    pub async fn wait_for(&self, queue: &str, n: u32, timeout: Duration) {
+        let start = Instant::now();
+        loop {
+            let ready = self.ready(queue).await;
+            if ready >= n {
+                return;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "{queue} holds {ready} messages after {timeout:?}; expected {n}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Takes and acks every message in `queue`.
+    pub async fn drain(&self, queue: &str) -> Vec<Message> {
+        let conn = connect().await;
+        let channel = conn.create_channel().await.unwrap();
+        let mut out = Vec::new();
+        while let Some(got) = channel
+            .basic_get(queue.into(), BasicGetOptions::default())
+            .await
+            .unwrap()
+        {
+            let delivery = got.delivery;
+            delivery
+                .acker
+                .ack(BasicAckOptions::default())
+                .await
+                .unwrap();
+            out.push(Message {
+                data: delivery.data,
+                routing_key: delivery.routing_key.to_string(),
+                properties: delivery.properties,
+            });
+        }
+        conn.close(200, "done".into()).await.unwrap();
+        out
+    }
+
+    pub fn output_queue(&self) -> &str {
+        &self.settings.topology.output_queue
+    }
+    pub fn input_queue(&self) -> &str {
+        &self.settings.topology.input_queue
+    }
+    pub fn dead_queue(&self) -> &str {
+        &self.settings.topology.dead_queue
+    }
+
+    async fn cleanup(topology: paraprint::config::TopologySettings) {
+        let Ok(conn) = Connection::connect(&amqp_url(), ConnectionProperties::default()).await
+        else {
+            return;
+        };
+        for queue in [
+            &topology.input_queue,
+            &topology.output_queue,
+            &topology.dead_queue,
+        ] {
+            if let Ok(channel) = conn.create_channel().await {
+                let _ = channel
+                    .queue_delete(queue.as_str().into(), QueueDeleteOptions::default())
+                    .await;
+            }
+        }
+        for exchange in [
+            &topology.input_exchange,
+            &topology.output_exchange,
+            &topology.dead_exchange,
+        ] {
+            if let Ok(channel) = conn.create_channel().await {
+                let _ = channel
+                    .exchange_delete(exchange.as_str().into(), ExchangeDeleteOptions::default())
+                    .await;
+            }
+        }
+        let _ = conn.close(200, "cleanup".into()).await;
+    }
+}
+
+impl Drop for World {
+    /// Deletes what the test declared, even when it failed (quorum queues cannot auto-delete).
+    fn drop(&mut self) {
+        let topology = self.settings.topology.clone();
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(World::cleanup(topology));
+        })
+        .join();
+    }
+}
+
+/// A worker running in this process.
+pub struct Running {
+    shutdown: CancellationToken,
+    handle: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Graceful shutdown; the worker must stop cleanly within `timeout`.
+    pub async fn stop(self, timeout: Duration) {
+        self.shutdown.cancel();
+        tokio::time::timeout(timeout, self.handle)
+            .await
+            .expect("worker stops within the timeout")
+            .expect("worker task did not panic")
+            .expect("worker stopped without error");
+    }
+}
+
+/// `n` raw articles whose text is unique to each, so that a record depends on nothing but the
+/// article (no boilerplate or copies across them): a record stays identical even when a
+/// restarted worker with a fresh in-memory store re-cleans it.
+pub fn unique_articles(n: usize) -> Vec<(String, Vec<u8>)> {
+    let stories = crate::common::wikinews();
+    (0..n)
+        .map(|i| {
+            let story = &stories[i % stories.len()];
+            let id = format!("article-{i}");
+            let body: Vec<String> = std::iter::once(story.title.clone())
+                .chain(
+                    story
+                        .paragraphs
+                        .iter()
+                        .take(6)
+                        .map(|p| format!("{p} (item {i})")),
+                )
+                .collect();
+            let raw = serde_json::json!({
+                "id": id, "source": format!("source-{i}.example"), "title": story.title,
+                "body": body.join("\n"), "seq": i,
+            });
+            (id, serde_json::to_vec(&raw).unwrap())
+        })
+        .collect()
+}
+
+/// Records by message id; panics if two records of one id differ.
+pub fn records_by_id(messages: &[Message]) -> HashMap<String, Vec<u8>> {
+    let mut out: HashMap<String, Vec<u8>> = HashMap::new();
+    for m in messages {
+        let id = m.message_id().expect("records carry message_id");
+        if let Some(previous) = out.get(&id) {
+            assert_eq!(previous, &m.data, "two different records for {id}");
+        }
+        out.insert(id, m.data.clone());
+    }
+    out
+}
