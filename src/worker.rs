@@ -249,8 +249,9 @@ async fn consume(
                 Ok(Err(e)) => return Err(e),
                 Err(e) => return Err(SessionError::Transient(format!("delivery task failed: {e}"))),
             },
-            _ = blocked_rx.changed() => {}
-            _ = retrying_rx.changed() => {}
+            // A closed watch (its connection gone) fails the pattern and disables the branch.
+            Ok(()) = blocked_rx.changed() => {}
+            Ok(()) = retrying_rx.changed() => {}
             next = consumer.next(), if !paused => match next {
                 Some(Ok(delivery)) => {
                     tasks.spawn(handle(delivery, context.clone()));

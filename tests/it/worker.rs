@@ -277,3 +277,80 @@ async fn sigkill_mid_stream_loses_nothing() {
     let by_id = records_by_id(&records);
     assert_eq!(by_id.len(), 3000, "every article has a record");
 }
+
+/// `paraprint publish` puts every non-blank line into the input queue, confirmed.
+#[tokio::test]
+async fn publish_command_fills_the_input_queue() {
+    let world = World::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.jsonl");
+    let mut text = String::new();
+    for (_, article) in unique_articles(25) {
+        text.push_str(std::str::from_utf8(&article).unwrap());
+        text.push_str("\n\n");
+    }
+    text.push_str("not json, published as is\n");
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_paraprint"))
+        .args(["publish", path.to_str().unwrap()])
+        .envs(world.env())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("published 26 messages"));
+    assert_eq!(world.ready(world.input_queue()).await, 26);
+    let messages = world.drain(world.input_queue()).await;
+    assert_eq!(messages[0].message_id().as_deref(), Some("article-0"));
+    assert_eq!(messages[25].data, b"not json, published as is");
+}
+
+/// A message that keeps coming back (what a crashing worker does: the worker rejects with
+/// requeue after a panic) is ended by the input queue's delivery limit, in the dead-letter
+/// queue, with the broker's x-death header.
+#[tokio::test]
+async fn delivery_limit_ends_a_message_that_keeps_coming_back() {
+    use futures_util::StreamExt;
+    use lapin::options::{BasicConsumeOptions, BasicRejectOptions};
+
+    let mut world = World::new();
+    world.settings.topology.delivery_limit = 2;
+    let (_, article) = unique_articles(1).remove(0);
+    world.publish(std::slice::from_ref(&article)).await;
+
+    let conn = crate::support::connect().await;
+    let channel = conn.create_channel().await.unwrap();
+    let mut consumer = channel
+        .basic_consume(
+            world.input_queue().into(),
+            "".into(),
+            BasicConsumeOptions::default(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    let mut returns = 0;
+    while let Ok(Some(Ok(delivery))) =
+        tokio::time::timeout(Duration::from_secs(3), consumer.next()).await
+    {
+        delivery
+            .acker
+            .reject(BasicRejectOptions { requeue: true })
+            .await
+            .unwrap();
+        returns += 1;
+        assert!(returns <= 10, "the delivery limit did not end the message");
+    }
+    let _ = conn.close(200, "done".into()).await;
+    world.wait_for(world.dead_queue(), 1, LONG).await;
+    let dead = world.drain(world.dead_queue()).await;
+    assert_eq!(dead[0].data, article, "original bytes");
+    assert!(
+        dead[0].header("x-death").is_some(),
+        "the broker's x-death header"
+    );
+    assert_eq!(world.ready(world.input_queue()).await, 0);
+}

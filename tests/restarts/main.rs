@@ -59,3 +59,53 @@ async fn broker_restart_mid_stream_loses_nothing() {
         "no article was dead-lettered"
     );
 }
+
+fn rabbitmqctl_output(args: &[&str]) -> String {
+    let out = Command::new("rabbitmqctl")
+        .args(args)
+        .output()
+        .expect("rabbitmqctl runs");
+    assert!(out.status.success(), "rabbitmqctl {args:?} failed");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Restores the broker's memory watermark even if the test fails.
+struct Watermark(String);
+
+impl Drop for Watermark {
+    fn drop(&mut self) {
+        rabbitmqctl(&["set_vm_memory_high_watermark", &self.0]);
+    }
+}
+
+/// A memory alarm blocks publishing connections (`connection.blocked`): the worker pauses,
+/// loses nothing and dead-letters nothing, and finishes once the alarm clears.
+#[tokio::test]
+async fn memory_alarm_pauses_the_worker() {
+    let world = World::new();
+    let articles = unique_articles(2000);
+    let payloads: Vec<Vec<u8>> = articles.iter().map(|(_, a)| a.clone()).collect();
+    world.publish(&payloads).await;
+
+    let current =
+        rabbitmqctl_output(&["eval", "vm_memory_monitor:get_vm_memory_high_watermark()."]);
+    let restore = Watermark(current.lines().last().unwrap_or("0.4").to_string());
+    rabbitmqctl(&["set_vm_memory_high_watermark", "0.000001"]);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let worker = world.start_worker(world.cleaner());
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let while_blocked = world.ready(world.output_queue()).await;
+    assert_eq!(
+        while_blocked, 0,
+        "nothing is published while the broker blocks us"
+    );
+
+    drop(restore);
+    world.wait_for(world.output_queue(), 2000, LONG).await;
+    worker.stop(LONG).await;
+    assert_eq!(world.ready(world.input_queue()).await, 0);
+    let records = world.drain(world.output_queue()).await;
+    assert_eq!(records_by_id(&records).len(), 2000);
+    assert!(world.drain(world.dead_queue()).await.is_empty());
+}
