@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::article::{CleanRecord, InputError, RawArticle};
 use crate::clean::{Engine, Facts, Outcome, Prepared};
 use crate::config::{Settings, StoreBackend};
-use crate::store::{Clock, EmbeddedStore, Store, StoreError};
+use crate::store::{Clock, EmbeddedStore, RedisStore, Store, StoreError};
 
 /// Why an article could not be cleaned; each variant says what happens to the message.
 #[derive(Debug, thiserror::Error)]
@@ -45,18 +45,32 @@ impl Cleaner {
         }
     }
 
-    /// A cleaner with the store the settings choose.
-    pub fn from_settings(settings: &Settings, clock: Arc<dyn Clock>) -> Cleaner {
+    /// A cleaner with the store the settings choose (the embedded one opened, and recovered,
+    /// from `store.path`).
+    pub fn from_settings(
+        settings: &Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Cleaner, StoreError> {
         let engine = Engine::new(settings.boilerplate.clone(), settings.copies.clone());
         let store: Arc<dyn Store> = match settings.store.backend {
-            StoreBackend::Embedded => Arc::new(EmbeddedStore::new(
+            StoreBackend::Embedded => Arc::new(EmbeddedStore::open(
+                settings.store.clone(),
+                settings.boilerplate.window_ms(),
+                engine.count_cap(),
+                clock,
+            )?),
+            StoreBackend::Redis => Arc::new(RedisStore::new(
                 settings.store.clone(),
                 settings.boilerplate.window_ms(),
                 engine.count_cap(),
                 clock,
             )),
         };
-        Cleaner::new(engine, store, settings.limits.max_message_bytes)
+        Ok(Cleaner::new(
+            engine,
+            store,
+            settings.limits.max_message_bytes,
+        ))
     }
 
     pub fn engine(&self) -> &Engine {
@@ -74,7 +88,7 @@ impl Cleaner {
         let facts = self.store.observe(&prepared.observation).await?;
         let outcome = self.engine.decide(&prepared, &facts);
         if facts.previous.as_ref() != Some(&outcome) {
-            self.store.remember(&prepared.article.id, &outcome).await?;
+            self.store.remember(&prepared.observation, &outcome).await?;
         }
         Ok(Cleaned {
             prepared,

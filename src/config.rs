@@ -113,14 +113,30 @@ pub struct CopySettings {
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum StoreBackend {
-    /// In this process.
+    /// In this process, persisted under `store.path`.
     Embedded,
+    /// In Redis, shared by every worker.
+    Redis,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreSettings {
     pub backend: StoreBackend,
+    /// Folder of the embedded store's snapshot and log; empty for memory only.
+    pub path: String,
+    /// How often the embedded log is fsynced, in milliseconds.
+    pub fsync_interval_ms: u64,
+    /// Log size that triggers a snapshot, in bytes.
+    pub snapshot_log_bytes: u64,
+    /// Redis URL, or comma-separated cluster nodes.
+    pub redis_url: String,
+    /// Treat `redis_url` as Redis Cluster nodes.
+    pub redis_cluster: bool,
+    /// First part of every Redis key.
+    pub redis_prefix: String,
+    /// Redis connection and response timeout, in milliseconds.
+    pub redis_timeout_ms: u64,
     /// Sources whose state is kept.
     pub max_sources: usize,
     /// Template keys kept per source.
@@ -291,6 +307,13 @@ impl Settings {
     pub fn redacted_toml(&self) -> String {
         let mut copy = self.clone();
         copy.amqp.url = redact_url(&copy.amqp.url);
+        copy.store.redis_url = copy
+            .store
+            .redis_url
+            .split(',')
+            .map(redact_url)
+            .collect::<Vec<_>>()
+            .join(",");
         toml::to_string(&copy).expect("settings serialize")
     }
 }

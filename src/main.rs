@@ -75,7 +75,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run => {
             let shutdown = CancellationToken::new();
             tokio::spawn(on_signals(shutdown.clone()));
-            let cleaner = Cleaner::from_settings(&settings, std::sync::Arc::new(SystemClock));
+            let cleaner = Cleaner::from_settings(&settings, std::sync::Arc::new(SystemClock))?;
             paraprint::worker::run(std::sync::Arc::new(settings), cleaner, shutdown).await?;
             Ok(ExitCode::SUCCESS)
         }

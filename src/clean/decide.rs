@@ -19,10 +19,13 @@
 
 use std::collections::{HashMap, HashSet};
 
+use serde::{Deserialize, Serialize};
+
 use super::{Engine, Facts, Prepared};
 
 /// Which boilerplate rule dropped a paragraph.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Stored in state files and Redis by variant index: append, never reorder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BoilerplateRule {
     Learned,
     LinkList,
@@ -42,7 +45,8 @@ impl BoilerplateRule {
 }
 
 /// Why a paragraph was dropped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Stored by variant index: append, never reorder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DropReason {
     Empty,
     TitleEcho,
@@ -68,7 +72,7 @@ impl DropReason {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DroppedParagraph {
     pub index: u32,
     pub reason: DropReason,
@@ -76,7 +80,7 @@ pub struct DroppedParagraph {
 
 /// Everything needed to rebuild an article's record: remembered per article so that a
 /// redelivery is republished identically even after the store has learned more.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     /// The content digest the outcome was decided for.
     pub digest: [u8; 16],

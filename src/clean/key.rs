@@ -22,7 +22,9 @@ use sha2::{Digest, Sha256};
 pub const KEY_FORMAT: u32 = 1;
 
 /// A SHA-256 key of one normalized paragraph (or title).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Key(pub [u8; 32]);
 
 impl Key {

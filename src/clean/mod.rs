@@ -25,7 +25,7 @@ use shape::Shape;
 const MARKER_MAX_WORDS: usize = 8;
 
 /// What an article asks of the store, and contributes to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Observation {
     pub article_id: String,
     pub source: String,

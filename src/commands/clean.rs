@@ -35,7 +35,7 @@ pub async fn run(
     errors: &mut impl Write,
     options: &Options,
 ) -> anyhow::Result<Summary> {
-    let cleaner = Cleaner::from_settings(settings, Arc::new(SystemClock));
+    let cleaner = Cleaner::from_settings(settings, Arc::new(SystemClock))?;
     let max = settings.limits.max_message_bytes;
     let progress = options.progress.map(progress_bar);
     let mut summary = Summary::default();

@@ -6,12 +6,14 @@
 
 pub mod clock;
 pub mod embedded;
+pub mod redis;
 
 use async_trait::async_trait;
 
 use crate::clean::{Facts, Observation, Outcome};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use embedded::EmbeddedStore;
+pub use redis::RedisStore;
 
 /// A store failure. Always transient for the caller: hold the article and retry; an article
 /// is never dropped or dead-lettered because its store was unavailable.
@@ -26,5 +28,9 @@ pub trait Store: Send + Sync {
 
     /// Remembers the article's outcome for the window, so a redelivery is republished
     /// identically. Called before the record is published.
-    async fn remember(&self, article_id: &str, outcome: &Outcome) -> Result<(), StoreError>;
+    async fn remember(
+        &self,
+        observation: &Observation,
+        outcome: &Outcome,
+    ) -> Result<(), StoreError>;
 }

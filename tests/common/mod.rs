@@ -20,7 +20,10 @@ pub fn settings() -> Settings {
 
 pub fn cleaner_with(settings: &Settings) -> (Cleaner, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(START_MS));
-    (Cleaner::from_settings(settings, clock.clone()), clock)
+    (
+        Cleaner::from_settings(settings, clock.clone()).unwrap(),
+        clock,
+    )
 }
 
 pub fn cleaner() -> (Cleaner, Arc<ManualClock>) {

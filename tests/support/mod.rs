@@ -76,6 +76,8 @@ impl Message {
 
 pub struct World {
     pub settings: Settings,
+    /// The embedded store's folder for worker processes this test starts.
+    pub state_dir: tempfile::TempDir,
 }
 
 impl World {
@@ -90,6 +92,7 @@ impl World {
         }
         let mut settings = config::load_from(None, Vec::new()).unwrap().settings;
         settings.amqp.url = amqp_url();
+        settings.store.path = String::new();
         let suffix = random_suffix();
         let t = &mut settings.topology;
         t.input_exchange = format!("test.{suffix}.raw");
@@ -101,7 +104,10 @@ impl World {
         settings.worker.retry_initial_ms = 50;
         settings.worker.retry_max_ms = 1000;
         settings.worker.shutdown_deadline_ms = 10_000;
-        World { settings }
+        World {
+            settings,
+            state_dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     /// Environment variables that give a `paraprint` process this world's settings.
@@ -123,6 +129,7 @@ impl World {
             ("PARAPRINT_TOPOLOGY__DEAD_QUEUE", t.dead_queue.clone()),
             ("PARAPRINT_WORKER__RETRY_INITIAL_MS", "50".into()),
             ("PARAPRINT_WORKER__RETRY_MAX_MS", "1000".into()),
+            ("PARAPRINT_STORE__PATH", self.state_dir.path().display().to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -130,7 +137,7 @@ impl World {
     }
 
     pub fn cleaner(&self) -> Cleaner {
-        Cleaner::from_settings(&self.settings, Arc::new(SystemClock))
+        Cleaner::from_settings(&self.settings, Arc::new(SystemClock)).unwrap()
     }
 
     /// Starts a worker in this process; stop it with [`Running::stop`].

@@ -1,0 +1,332 @@
+//! The embedded store's state and the two mutations it knows: an article observed, an outcome
+//! remembered. Both take the time as an argument, so replaying the log after a restart rebuilds
+//! exactly the state that was lost.
+
+use std::sync::Arc;
+
+use lru::LruCache;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::clean::{Facts, Observation, Outcome};
+use crate::config::StoreSettings;
+
+pub type ShortKey = [u8; 16];
+
+/// One article seeing a key at a time.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct Sighting {
+    /// First 8 bytes of SHA-256 of the article id: distinct articles, not deliveries, count.
+    article: u64,
+    at_ms: u64,
+}
+
+/// State learned about one source.
+struct SourceState {
+    /// Template key → the distinct articles that had it (at most `count_cap + 1`).
+    templates: LruCache<ShortKey, Vec<Sighting>>,
+    /// Content key of a recent title → the article it is the title of.
+    titles: LruCache<ShortKey, Sighting>,
+}
+
+impl SourceState {
+    fn new() -> Self {
+        SourceState {
+            templates: LruCache::unbounded(),
+            titles: LruCache::unbounded(),
+        }
+    }
+}
+
+/// The first article to publish a paragraph.
+struct Holder {
+    article: Arc<str>,
+    at_ms: u64,
+}
+
+struct Remembered {
+    outcome: Outcome,
+    at_ms: u64,
+}
+
+/// Limits and window the mutations apply.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub settings: StoreSettings,
+    pub window_ms: u64,
+    /// Sightings beyond the largest threshold the engine uses change no decision.
+    pub count_cap: usize,
+}
+
+impl Limits {
+    fn fresh(&self, at_ms: u64, now_ms: u64) -> bool {
+        now_ms.saturating_sub(at_ms) <= self.window_ms
+    }
+}
+
+pub struct State {
+    sources: LruCache<Box<str>, SourceState>,
+    /// Template keys across all sources, for the global cap.
+    template_keys: usize,
+    holders: LruCache<ShortKey, Holder>,
+    outcomes: LruCache<ShortKey, Remembered>,
+}
+
+pub fn short_hash(text: &str) -> ShortKey {
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&Sha256::digest(text.as_bytes())[..16]);
+    out
+}
+
+fn article_tag(id: &str) -> u64 {
+    let h = short_hash(id);
+    u64::from_le_bytes(h[..8].try_into().expect("8 bytes"))
+}
+
+impl State {
+    pub fn new() -> Self {
+        State {
+            sources: LruCache::unbounded(),
+            template_keys: 0,
+            holders: LruCache::unbounded(),
+            outcomes: LruCache::unbounded(),
+        }
+    }
+
+    pub fn template_keys(&self) -> usize {
+        self.template_keys
+    }
+
+    /// Entries of every kind held, for memory measurement.
+    pub fn entries(&self) -> usize {
+        let titles: usize = self.sources.iter().map(|(_, s)| s.titles.len()).sum();
+        self.template_keys + titles + self.holders.len() + self.outcomes.len()
+    }
+
+    pub fn observe(&mut self, obs: &Observation, now: u64, limits: &Limits) -> Facts {
+        let me = article_tag(&obs.article_id);
+        let previous = self
+            .outcomes
+            .get(&short_hash(&obs.article_id))
+            .filter(|r| limits.fresh(r.at_ms, now))
+            .map(|r| r.outcome.clone());
+
+        if !self.sources.contains(obs.source.as_str()) {
+            if self.sources.len() >= limits.settings.max_sources
+                && let Some((_, gone)) = self.sources.pop_lru()
+            {
+                self.template_keys -= gone.templates.len();
+            }
+            self.sources
+                .put(obs.source.as_str().into(), SourceState::new());
+        }
+        let source = self
+            .sources
+            .get_mut(obs.source.as_str())
+            .expect("inserted above");
+
+        let mut template_articles = Vec::with_capacity(obs.templates.len());
+        for template in &obs.templates {
+            let key = template.short();
+            let others = match source.templates.get_mut(&key) {
+                Some(sightings) => {
+                    sightings.retain(|s| limits.fresh(s.at_ms, now));
+                    let others = sightings.iter().filter(|s| s.article != me).count();
+                    match sightings.iter_mut().find(|s| s.article == me) {
+                        Some(mine) => mine.at_ms = now,
+                        None => sightings.push(Sighting {
+                            article: me,
+                            at_ms: now,
+                        }),
+                    }
+                    if sightings.len() > limits.count_cap + 1
+                        && let Some(pos) = sightings.iter().position(|s| s.article != me)
+                    {
+                        // Sightings are in arrival order; the oldest other article goes.
+                        sightings.remove(pos);
+                    }
+                    others
+                }
+                None => {
+                    source.templates.put(
+                        key,
+                        vec![Sighting {
+                            article: me,
+                            at_ms: now,
+                        }],
+                    );
+                    self.template_keys += 1;
+                    if source.templates.len() > limits.settings.max_keys_per_source {
+                        source.templates.pop_lru();
+                        self.template_keys -= 1;
+                    }
+                    0
+                }
+            };
+            template_articles.push(others.min(limits.count_cap) as u32);
+        }
+
+        let titles_of_others = obs
+            .contents
+            .iter()
+            .map(|c| {
+                source
+                    .titles
+                    .get(&c.short())
+                    .is_some_and(|s| s.article != me && limits.fresh(s.at_ms, now))
+            })
+            .collect();
+        if let Some(title) = obs.title {
+            source.titles.put(
+                title.short(),
+                Sighting {
+                    article: me,
+                    at_ms: now,
+                },
+            );
+            if source.titles.len() > limits.settings.max_titles_per_source {
+                source.titles.pop_lru();
+            }
+        }
+
+        let this: Arc<str> = obs.article_id.as_str().into();
+        let mut holders = Vec::with_capacity(obs.contents.len());
+        for content in &obs.contents {
+            let key = content.short();
+            let held = match self.holders.get_mut(&key) {
+                Some(h) if limits.fresh(h.at_ms, now) => {
+                    if *h.article == *obs.article_id {
+                        h.at_ms = now;
+                        None
+                    } else {
+                        Some(h.article.to_string())
+                    }
+                }
+                _ => {
+                    self.holders.put(
+                        key,
+                        Holder {
+                            article: this.clone(),
+                            at_ms: now,
+                        },
+                    );
+                    None
+                }
+            };
+            holders.push(held);
+        }
+        while self.holders.len() > limits.settings.max_holders {
+            self.holders.pop_lru();
+        }
+
+        while self.template_keys > limits.settings.max_template_keys {
+            let Some(name) = self.sources.peek_lru().map(|(name, _)| name.clone()) else {
+                break;
+            };
+            let coldest = self.sources.peek_mut(&name).expect("just peeked");
+            if coldest.templates.pop_lru().is_some() {
+                self.template_keys -= 1;
+            }
+            if coldest.templates.is_empty() {
+                self.sources.pop_lru();
+            }
+        }
+
+        Facts {
+            previous,
+            template_articles,
+            titles_of_others,
+            holders,
+        }
+    }
+
+    pub fn remember(&mut self, article_id: &str, outcome: &Outcome, now: u64, limits: &Limits) {
+        self.outcomes.put(
+            short_hash(article_id),
+            Remembered {
+                outcome: outcome.clone(),
+                at_ms: now,
+            },
+        );
+        while self.outcomes.len() > limits.settings.max_outcomes {
+            self.outcomes.pop_lru();
+        }
+    }
+
+    /// The state as plain data, every list least recently seen first, so that loading it back
+    /// in order restores the eviction order too.
+    pub fn to_snapshot(&self) -> Snapshot {
+        Snapshot {
+            sources: self
+                .sources
+                .iter()
+                .rev()
+                .map(|(name, s)| SourceSnapshot {
+                    name: name.to_string(),
+                    templates: s
+                        .templates
+                        .iter()
+                        .rev()
+                        .map(|(k, v)| (*k, v.clone()))
+                        .collect(),
+                    titles: s.titles.iter().rev().map(|(k, v)| (*k, *v)).collect(),
+                })
+                .collect(),
+            holders: self
+                .holders
+                .iter()
+                .rev()
+                .map(|(k, h)| (*k, h.article.to_string(), h.at_ms))
+                .collect(),
+            outcomes: self
+                .outcomes
+                .iter()
+                .rev()
+                .map(|(k, r)| (*k, r.outcome.clone(), r.at_ms))
+                .collect(),
+        }
+    }
+
+    pub fn from_snapshot(snapshot: Snapshot) -> State {
+        let mut state = State::new();
+        for source in snapshot.sources {
+            let mut s = SourceState::new();
+            for (k, v) in source.templates {
+                s.templates.put(k, v);
+            }
+            for (k, v) in source.titles {
+                s.titles.put(k, v);
+            }
+            state.template_keys += s.templates.len();
+            state.sources.put(source.name.into(), s);
+        }
+        for (k, article, at_ms) in snapshot.holders {
+            state.holders.put(
+                k,
+                Holder {
+                    article: article.into(),
+                    at_ms,
+                },
+            );
+        }
+        for (k, outcome, at_ms) in snapshot.outcomes {
+            state.outcomes.put(k, Remembered { outcome, at_ms });
+        }
+        state
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct SourceSnapshot {
+    name: String,
+    templates: Vec<(ShortKey, Vec<Sighting>)>,
+    titles: Vec<(ShortKey, Sighting)>,
+}
+
+/// The serialized form of [`State`].
+#[derive(Serialize, Deserialize)]
+pub struct Snapshot {
+    sources: Vec<SourceSnapshot>,
+    holders: Vec<(ShortKey, String, u64)>,
+    outcomes: Vec<(ShortKey, Outcome, u64)>,
+}

@@ -1,0 +1,350 @@
+//! The behaviours every store must share. Each backend module instantiates them with
+//! `behaviour_suite!(constructor)`, where the constructor builds a fresh, isolated store.
+
+use std::sync::Arc;
+
+use paraprint::clean::key::Key;
+use paraprint::clean::{Engine, Observation, Outcome};
+use paraprint::cleaner::Cleaner;
+use paraprint::config::StoreSettings;
+use paraprint::store::{ManualClock, Store};
+
+use crate::common::{self, DAY_MS, START_MS};
+
+/// What a backend constructor returns.
+pub struct Subject {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<ManualClock>,
+    /// Keeps whatever the backend needs alive (temporary folders, key cleanup).
+    pub _guard: Box<dyn Send>,
+}
+
+pub fn settings(tweak: impl FnOnce(&mut StoreSettings)) -> StoreSettings {
+    let mut s = common::settings().store;
+    tweak(&mut s);
+    s
+}
+
+pub fn clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new(START_MS))
+}
+
+pub const WINDOW_MS: u64 = 30 * DAY_MS;
+pub const COUNT_CAP: u32 = 10;
+
+/// An article of `source` whose paragraphs are `lines` (content and template keys alike).
+pub fn observation(id: &str, source: &str, lines: &[String]) -> Observation {
+    let keys: Vec<Key> = lines.iter().map(|l| Key::of(l)).collect();
+    Observation {
+        article_id: id.into(),
+        source: source.into(),
+        digest: [0; 16],
+        title: None,
+        templates: keys.clone(),
+        contents: keys,
+    }
+}
+
+fn footer() -> Vec<String> {
+    vec!["subscribe to our newsletter".into()]
+}
+
+pub async fn counts_distinct_other_articles(s: Subject) {
+    for id in ["a", "b", "b", "c"] {
+        s.store
+            .observe(&observation(id, "s", &footer()))
+            .await
+            .unwrap();
+    }
+    let facts = s
+        .store
+        .observe(&observation("d", "s", &footer()))
+        .await
+        .unwrap();
+    assert_eq!(facts.template_articles, [3], "a, b and c; b once");
+    let again = s
+        .store
+        .observe(&observation("a", "s", &footer()))
+        .await
+        .unwrap();
+    assert_eq!(again.template_articles, [3], "b, c and d: never itself");
+}
+
+pub async fn counts_saturate_at_the_cap(s: Subject) {
+    for i in 0..(COUNT_CAP + 5) {
+        s.store
+            .observe(&observation(&format!("a{i}"), "s", &footer()))
+            .await
+            .unwrap();
+    }
+    let facts = s
+        .store
+        .observe(&observation("last", "s", &footer()))
+        .await
+        .unwrap();
+    assert_eq!(facts.template_articles, [COUNT_CAP]);
+}
+
+pub async fn boilerplate_is_per_source(s: Subject) {
+    for (i, source) in ["s1", "s2", "s3"].iter().enumerate() {
+        s.store
+            .observe(&observation(&format!("a{i}"), source, &footer()))
+            .await
+            .unwrap();
+    }
+    let facts = s
+        .store
+        .observe(&observation("x", "s4", &footer()))
+        .await
+        .unwrap();
+    assert_eq!(facts.template_articles, [0]);
+}
+
+pub async fn evidence_expires_with_the_window(s: Subject) {
+    for id in ["a", "b", "c"] {
+        s.store
+            .observe(&observation(id, "s", &footer()))
+            .await
+            .unwrap();
+    }
+    s.clock.advance_ms(WINDOW_MS + DAY_MS);
+    let facts = s
+        .store
+        .observe(&observation("d", "s", &footer()))
+        .await
+        .unwrap();
+    assert_eq!(facts.template_articles, [0]);
+    let body = vec!["a paragraph of news".to_string()];
+    s.store
+        .observe(&observation("old", "s", &body))
+        .await
+        .unwrap();
+    s.clock.advance_ms(WINDOW_MS + DAY_MS);
+    let copy = s
+        .store
+        .observe(&observation("new", "t", &body))
+        .await
+        .unwrap();
+    assert_eq!(
+        copy.holders,
+        [None],
+        "an expired holder is no longer the original"
+    );
+}
+
+pub async fn holders_claim_first_writer_and_never_self(s: Subject) {
+    let body = vec![
+        "a paragraph of news".to_string(),
+        "another paragraph".into(),
+    ];
+    let first = s
+        .store
+        .observe(&observation("one", "s", &body))
+        .await
+        .unwrap();
+    assert_eq!(first.holders, [None, None]);
+    let again = s
+        .store
+        .observe(&observation("one", "s", &body))
+        .await
+        .unwrap();
+    assert_eq!(
+        again.holders,
+        [None, None],
+        "an article never holds against itself"
+    );
+    let copy = s
+        .store
+        .observe(&observation("two", "t", &body))
+        .await
+        .unwrap();
+    assert_eq!(
+        copy.holders,
+        [Some("one".to_string()), Some("one".to_string())]
+    );
+}
+
+/// Two copies of one story observed at the same moment: exactly one is the original.
+pub async fn racing_copies_have_exactly_one_original(s: Subject) {
+    for round in 0..30 {
+        let body: Vec<String> = (0..40)
+            .map(|p| format!("round {round} paragraph {p}"))
+            .collect();
+        let (x, y) = (format!("x{round}"), format!("y{round}"));
+        let (ox, oy) = (observation(&x, "s1", &body), observation(&y, "s2", &body));
+        let (fx, fy) = tokio::join!(s.store.observe(&ox), s.store.observe(&oy));
+        let (fx, fy) = (fx.unwrap(), fy.unwrap());
+        let x_original = fx.holders.iter().all(Option::is_none);
+        let y_original = fy.holders.iter().all(Option::is_none);
+        assert!(
+            x_original ^ y_original,
+            "round {round}: exactly one original"
+        );
+        let (copy, original) = if x_original { (&fy, &x) } else { (&fx, &y) };
+        assert!(
+            copy.holders
+                .iter()
+                .all(|h| h.as_deref() == Some(original.as_str()))
+        );
+    }
+}
+
+pub async fn titles_of_other_articles_are_known(s: Subject) {
+    let mut a = observation("a", "s", &footer());
+    a.title = Some(Key::of("markets rally on rate hopes"));
+    s.store.observe(&a).await.unwrap();
+    let link = vec!["markets rally on rate hopes".to_string()];
+    let facts = s
+        .store
+        .observe(&observation("b", "s", &link))
+        .await
+        .unwrap();
+    assert_eq!(facts.titles_of_others, [true]);
+    let elsewhere = s
+        .store
+        .observe(&observation("c", "other", &link))
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.titles_of_others, [false], "titles are per source");
+    let mut own = observation("a", "s", &link);
+    own.title = a.title;
+    let facts = s.store.observe(&own).await.unwrap();
+    assert_eq!(facts.titles_of_others, [false], "not its own title");
+}
+
+pub async fn outcomes_are_remembered_for_the_window(s: Subject) {
+    let obs = observation("a", "s", &footer());
+    assert_eq!(s.store.observe(&obs).await.unwrap().previous, None);
+    let outcome = Outcome {
+        digest: [7; 16],
+        duplicate_of: Some("orig".into()),
+        drops: vec![],
+    };
+    s.store.remember(&obs, &outcome).await.unwrap();
+    assert_eq!(s.store.observe(&obs).await.unwrap().previous, Some(outcome));
+    s.clock.advance_ms(WINDOW_MS + DAY_MS);
+    assert_eq!(
+        s.store.observe(&obs).await.unwrap().previous,
+        None,
+        "expired"
+    );
+}
+
+/// A source keeps at most `max_keys_per_source` template keys, least recently seen out first;
+/// other sources keep theirs.
+pub async fn per_source_cap_evicts_least_recently_seen(s: Subject) {
+    for id in ["q1", "q2", "q3"] {
+        s.store
+            .observe(&observation(id, "quiet", &footer()))
+            .await
+            .unwrap();
+    }
+    s.store
+        .observe(&observation("b0", "busy", &footer()))
+        .await
+        .unwrap();
+    for i in 0..40 {
+        s.clock.advance_ms(1); // a strict order of "least recently seen" for every backend
+        let lines = vec![format!("busy line {i}")];
+        s.store
+            .observe(&observation(&format!("b{}", i + 1), "busy", &lines))
+            .await
+            .unwrap();
+    }
+    let busy = s
+        .store
+        .observe(&observation("b-last", "busy", &footer()))
+        .await
+        .unwrap();
+    assert_eq!(
+        busy.template_articles,
+        [0],
+        "the busy source's oldest key was evicted"
+    );
+    let quiet = s
+        .store
+        .observe(&observation("q4", "quiet", &footer()))
+        .await
+        .unwrap();
+    assert_eq!(
+        quiet.template_articles,
+        [3],
+        "the quiet source kept its state"
+    );
+}
+
+/// The whole engine on this backend: an article, five others that make its footer
+/// boilerplate, then the first again: byte-identical record.
+pub async fn redelivery_is_byte_identical(s: Subject) {
+    let settings = common::settings();
+    let engine = Engine::new(settings.boilerplate.clone(), settings.copies.clone());
+    let cleaner = Cleaner::new(engine, s.store.clone(), settings.limits.max_message_bytes);
+    let stories = common::wikinews();
+    let raw = |k: usize| {
+        let footer = vec!["Subscribe to our newsletter for more.".to_string()];
+        common::article(&stories[k].id, "daily.example", &stories[k], &footer)
+    };
+    let first = common::record_bytes(&cleaner, &raw(0)).await;
+    for k in 1..=5 {
+        s.clock.advance_ms(1000);
+        common::record_bytes(&cleaner, &raw(k)).await;
+    }
+    let again = common::record_bytes(&cleaner, &raw(0)).await;
+    assert_eq!(again, first);
+    let fresh = common::record(&cleaner, &raw(6)).await;
+    assert_eq!(
+        common::kept(&fresh),
+        stories[6].paragraphs,
+        "the footer is boilerplate by now"
+    );
+}
+
+/// Instantiates every behaviour as a test, for one backend constructor
+/// (`fn(impl FnOnce(&mut StoreSettings)) -> Subject`, called per test).
+macro_rules! behaviour_suite {
+    ($make:path) => {
+        #[tokio::test]
+        async fn counts_distinct_other_articles() {
+            $crate::suite::counts_distinct_other_articles($make(|_| {}).await).await
+        }
+        #[tokio::test]
+        async fn counts_saturate_at_the_cap() {
+            $crate::suite::counts_saturate_at_the_cap($make(|_| {}).await).await
+        }
+        #[tokio::test]
+        async fn boilerplate_is_per_source() {
+            $crate::suite::boilerplate_is_per_source($make(|_| {}).await).await
+        }
+        #[tokio::test]
+        async fn evidence_expires_with_the_window() {
+            $crate::suite::evidence_expires_with_the_window($make(|_| {}).await).await
+        }
+        #[tokio::test]
+        async fn holders_claim_first_writer_and_never_self() {
+            $crate::suite::holders_claim_first_writer_and_never_self($make(|_| {}).await).await
+        }
+        #[tokio::test]
+        async fn racing_copies_have_exactly_one_original() {
+            $crate::suite::racing_copies_have_exactly_one_original($make(|_| {}).await).await
+        }
+        #[tokio::test]
+        async fn titles_of_other_articles_are_known() {
+            $crate::suite::titles_of_other_articles_are_known($make(|_| {}).await).await
+        }
+        #[tokio::test]
+        async fn outcomes_are_remembered_for_the_window() {
+            $crate::suite::outcomes_are_remembered_for_the_window($make(|_| {}).await).await
+        }
+        #[tokio::test]
+        async fn per_source_cap_evicts_least_recently_seen() {
+            $crate::suite::per_source_cap_evicts_least_recently_seen(
+                $make(|s| s.max_keys_per_source = 20).await,
+            )
+            .await
+        }
+        #[tokio::test]
+        async fn redelivery_is_byte_identical() {
+            $crate::suite::redelivery_is_byte_identical($make(|_| {}).await).await
+        }
+    };
+}
