@@ -1,15 +1,17 @@
 //! The `paraprint` binary: argument parsing and wiring only.
 
-use std::io::{self, BufReader};
-use std::path::PathBuf;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use paraprint::cleaner::Cleaner;
 use paraprint::commands;
-use paraprint::config::{self, CONFIG_FILE_VAR};
+use paraprint::commands::clean::{Options, Output};
+use paraprint::config::{self, CONFIG_FILE_VAR, Settings, StoreBackend};
 use paraprint::store::SystemClock;
 use tokio_util::sync::CancellationToken;
 
@@ -36,6 +38,20 @@ enum Command {
         /// Show each article's paragraphs, kept or dropped and why, instead of records.
         #[arg(long)]
         explain: bool,
+        /// Use (and update) the embedded store in this folder instead of a fresh in-memory one,
+        /// for instance one primed by `learn`.
+        #[arg(long)]
+        state: Option<PathBuf>,
+    },
+    /// Prime the store from a JSON-lines history of raw articles, publishing nothing: the
+    /// embedded store in --state (or store.path), or Redis when store.backend is redis.
+    Learn {
+        /// The input file, or `-` (the default) for standard input.
+        #[arg(default_value = "-")]
+        input: PathBuf,
+        /// The embedded store's folder (overrides store.path and store.backend).
+        #[arg(long)]
+        state: Option<PathBuf>,
     },
     /// Run the worker: consume raw articles from RabbitMQ, publish clean records.
     Run,
@@ -75,8 +91,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run => {
             let shutdown = CancellationToken::new();
             tokio::spawn(on_signals(shutdown.clone()));
-            let cleaner = Cleaner::from_settings(&settings, std::sync::Arc::new(SystemClock))?;
-            paraprint::worker::run(std::sync::Arc::new(settings), cleaner, shutdown).await?;
+            let cleaner = Cleaner::from_settings(&settings, Arc::new(SystemClock))?;
+            paraprint::worker::run(Arc::new(settings), cleaner, shutdown).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Publish { input } => {
@@ -103,41 +119,71 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             commands::show_config::run(&settings, &mut io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Clean { input, explain } => {
-            let progress = commands::clean::wants_progress();
-            let mut stdout = io::BufWriter::new(io::stdout().lock());
-            let mut stderr = io::stderr();
-            let summary = if input.as_os_str() == "-" {
-                let options = commands::clean::Options {
-                    explain,
-                    progress: progress.then_some(None),
-                };
-                let mut stdin = io::stdin().lock();
-                commands::clean::run(&settings, &mut stdin, &mut stdout, &mut stderr, &options)
-                    .await?
+        Command::Clean {
+            input,
+            explain,
+            state,
+        } => {
+            let mut settings = settings;
+            settings.store.backend = StoreBackend::Embedded;
+            settings.store.path = state.map(|p| p.display().to_string()).unwrap_or_default();
+            let output = if explain {
+                Output::Explain
             } else {
-                let file = std::fs::File::open(&input)
-                    .with_context(|| format!("cannot open {}", input.display()))?;
-                let size = file.metadata().ok().map(|m| m.len());
-                let options = commands::clean::Options {
-                    explain,
-                    progress: progress.then_some(size),
-                };
-                let mut reader = BufReader::new(file);
-                commands::clean::run(&settings, &mut reader, &mut stdout, &mut stderr, &options)
-                    .await?
+                Output::Records
             };
-            if summary.bad_lines > 0 {
-                eprintln!(
-                    "paraprint: {} of {} lines could not be cleaned (see above)",
-                    summary.bad_lines,
-                    summary.bad_lines + summary.records
-                );
-                return Ok(ExitCode::from(1));
+            offline(&settings, &input, output).await
+        }
+        Command::Learn { input, state } => {
+            let mut settings = settings;
+            if let Some(state) = state {
+                settings.store.backend = StoreBackend::Embedded;
+                settings.store.path = state.display().to_string();
             }
-            Ok(ExitCode::SUCCESS)
+            offline(&settings, &input, Output::Nothing).await
         }
     }
+}
+
+/// `clean` and `learn`: every line of a file (or standard input) through the three steps.
+async fn offline(settings: &Settings, input: &Path, output: Output) -> anyhow::Result<ExitCode> {
+    let cleaner = Cleaner::from_settings(settings, Arc::new(SystemClock))?;
+    let progress = commands::clean::wants_progress();
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    let mut stderr = io::stderr();
+    let (mut reader, size): (Box<dyn BufRead>, Option<u64>) = if input.as_os_str() == "-" {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        let file = std::fs::File::open(input)
+            .with_context(|| format!("cannot open {}", input.display()))?;
+        let size = file.metadata().ok().map(|m| m.len());
+        (Box::new(BufReader::new(file)), size)
+    };
+    let options = Options {
+        output,
+        progress: progress.then_some(size),
+    };
+    let summary = commands::clean::run(
+        settings,
+        &cleaner,
+        &mut reader,
+        &mut stdout,
+        &mut stderr,
+        &options,
+    )
+    .await?;
+    if output == Output::Nothing {
+        eprintln!("paraprint: learned from {} articles", summary.records);
+    }
+    if summary.bad_lines > 0 {
+        eprintln!(
+            "paraprint: {} of {} lines could not be cleaned (see above)",
+            summary.bad_lines,
+            summary.bad_lines + summary.records
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// First SIGTERM or SIGINT: graceful shutdown. Second: exit at once.

@@ -106,3 +106,66 @@ fn config_shows_environment_overrides() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("min_articles = 7"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("PARAPRINT_SERVICE_HOST"));
 }
+
+/// Articles of one source, each with the same footer line, as JSON lines.
+fn history(range: std::ops::Range<usize>) -> String {
+    let text = std::fs::read_to_string(fixture("wikinews.jsonl")).unwrap();
+    text.lines()
+        .skip(range.start)
+        .take(range.len())
+        .map(|line| {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let body = format!(
+                "{}\nSubscribe to the Daily Example newsletter today.",
+                v["body"].as_str().unwrap()
+            );
+            v["body"] = body.into();
+            v["source"] = "daily.example".into();
+            format!("{v}\n")
+        })
+        .collect()
+}
+
+/// `learn` primes a state folder; `clean --state` then starts warm, while plain `clean`
+/// starts cold.
+#[test]
+fn learn_primes_the_state_that_clean_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let out = paraprint(
+        &["learn", "--state", state.to_str().unwrap()],
+        history(0..4).as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("learned from 4 articles"));
+
+    let footer = "Subscribe to the Daily Example newsletter today.";
+    let warm = paraprint(
+        &["clean", "--state", state.to_str().unwrap()],
+        history(4..5).as_bytes(),
+    );
+    let warm: serde_json::Value = serde_json::from_slice(&warm.stdout).unwrap();
+    assert!(
+        !warm["paragraphs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == footer),
+        "learned"
+    );
+
+    let cold = paraprint(&["clean"], history(4..5).as_bytes());
+    let cold: serde_json::Value = serde_json::from_slice(&cold.stdout).unwrap();
+    assert!(
+        cold["paragraphs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == footer),
+        "fresh store"
+    );
+}

@@ -1,8 +1,7 @@
-//! `paraprint clean`: JSON lines in, records out, through the same three steps as the worker,
-//! with a fresh in-memory store per run.
+//! `paraprint clean` and `paraprint learn`: JSON lines in, through the same three steps as the
+//! worker; `clean` prints records (or explanations), `learn` only primes the store.
 
 use std::io::{self, BufRead, IsTerminal, Write};
-use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -10,7 +9,6 @@ use crate::article::{ErrorCode, InputError};
 use crate::clean::{BoilerplateRule, DropReason};
 use crate::cleaner::{CleanError, Cleaned, Cleaner};
 use crate::config::Settings;
-use crate::store::SystemClock;
 
 /// What a run did, for the exit code and the closing line.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -19,9 +17,19 @@ pub struct Summary {
     pub bad_lines: usize,
 }
 
+/// What to print for each cleaned article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// The record, as one JSON line.
+    Records,
+    /// Each paragraph and its fate, for a person.
+    Explain,
+    /// Nothing: `learn` only records what the articles contribute to the store.
+    Nothing,
+}
+
 pub struct Options {
-    /// Print each article's paragraphs and their fate instead of records.
-    pub explain: bool,
+    pub output: Output,
     /// Show a progress bar on stderr; `Some(total bytes)` for a file of known size.
     pub progress: Option<Option<u64>>,
 }
@@ -30,12 +38,12 @@ pub struct Options {
 /// code and message; the rest are still processed.
 pub async fn run(
     settings: &Settings,
+    cleaner: &Cleaner,
     input: &mut impl BufRead,
     out: &mut impl Write,
     errors: &mut impl Write,
     options: &Options,
 ) -> anyhow::Result<Summary> {
-    let cleaner = Cleaner::from_settings(settings, Arc::new(SystemClock))?;
     let max = settings.limits.max_message_bytes;
     let progress = options.progress.map(progress_bar);
     let mut summary = Summary::default();
@@ -63,11 +71,13 @@ pub async fn run(
         match result {
             Ok(cleaned) => {
                 summary.records += 1;
-                if options.explain {
-                    explain(&cleaner, &cleaned, out)?;
-                } else {
-                    out.write_all(&cleaner.record(&cleaned).to_json())?;
-                    out.write_all(b"\n")?;
+                match options.output {
+                    Output::Explain => explain(cleaner, &cleaned, out)?,
+                    Output::Records => {
+                        out.write_all(&cleaner.record(&cleaned).to_json())?;
+                        out.write_all(b"\n")?;
+                    }
+                    Output::Nothing => {}
                 }
             }
             Err(CleanError::Input(e)) => {

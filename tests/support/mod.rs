@@ -129,7 +129,10 @@ impl World {
             ("PARAPRINT_TOPOLOGY__DEAD_QUEUE", t.dead_queue.clone()),
             ("PARAPRINT_WORKER__RETRY_INITIAL_MS", "50".into()),
             ("PARAPRINT_WORKER__RETRY_MAX_MS", "1000".into()),
-            ("PARAPRINT_STORE__PATH", self.state_dir.path().display().to_string()),
+            (
+                "PARAPRINT_STORE__PATH",
+                self.state_dir.path().display().to_string(),
+            ),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
