@@ -468,11 +468,17 @@ where
             Err(e) => match retryable(&e) {
                 Some(reason) => {
                     if !counted {
-                        context.retrying.send_modify(|n| *n += 1);
                         counted = true;
+                        // Logged once per outage, not once per held article.
+                        context.retrying.send_modify(|n| {
+                            if *n == 0 {
+                                warn!(what, %reason, "Transient failure: holding articles, taking no new ones, retrying.");
+                            }
+                            *n += 1;
+                        });
                     }
                     let delay = backoff.next_delay();
-                    warn!(what, %reason, retry_in_ms = delay.as_millis() as u64, "Transient failure; holding the article and retrying.");
+                    debug!(what, %reason, retry_in_ms = delay.as_millis() as u64, "Retrying.");
                     tokio::time::sleep(delay).await;
                 }
                 None => break Err(e),
@@ -480,7 +486,12 @@ where
         }
     };
     if counted {
-        context.retrying.send_modify(|n| *n -= 1);
+        context.retrying.send_modify(|n| {
+            *n -= 1;
+            if *n == 0 {
+                info!(what, "Recovered: taking new articles again.");
+            }
+        });
     }
     result
 }

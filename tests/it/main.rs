@@ -6,4 +6,5 @@ mod common;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod scaling;
 mod worker;

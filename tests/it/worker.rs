@@ -1,9 +1,9 @@
 use std::collections::HashSet;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use crate::common;
-use crate::support::{World, records_by_id, unique_articles};
+use crate::support::{World, records_by_id, spawn_worker_process, terminate, unique_articles};
 
 const LONG: Duration = Duration::from_secs(120);
 
@@ -233,17 +233,6 @@ async fn passive_topology_that_does_not_exist_fails_clearly() {
     );
 }
 
-fn spawn_binary(world: &World) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_paraprint"))
-        .arg("run")
-        .envs(world.env())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("paraprint starts")
-}
-
 /// The worker process killed with SIGKILL mid-stream and started again: nothing lost, and
 /// SIGTERM then ends it cleanly with exit code 0.
 #[tokio::test]
@@ -253,7 +242,7 @@ async fn sigkill_mid_stream_loses_nothing() {
     let payloads: Vec<Vec<u8>> = articles.iter().map(|(_, a)| a.clone()).collect();
     world.publish(&payloads).await;
 
-    let mut first = spawn_binary(&world);
+    let mut first = spawn_worker_process(&world, &[]);
     world.wait_for(world.output_queue(), 300, LONG).await;
     first.kill().unwrap(); // SIGKILL
     first.wait().unwrap();
@@ -262,15 +251,13 @@ async fn sigkill_mid_stream_loses_nothing() {
         "killed mid-stream"
     );
 
-    let mut second = spawn_binary(&world);
+    let second = spawn_worker_process(&world, &[]);
     world.wait_for(world.output_queue(), 3000, LONG).await;
-    let term = Command::new("kill")
-        .args(["-TERM", &second.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(term.success());
-    let status = second.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "SIGTERM ends the worker cleanly");
+    assert_eq!(
+        terminate(second),
+        Some(0),
+        "SIGTERM ends the worker cleanly"
+    );
 
     assert_eq!(world.ready(world.input_queue()).await, 0);
     let records = world.drain(world.output_queue()).await;

@@ -109,3 +109,92 @@ async fn memory_alarm_pauses_the_worker() {
     assert_eq!(records_by_id(&records).len(), 2000);
     assert!(world.drain(world.dead_queue()).await.is_empty());
 }
+
+/// The command this machine's Redis was started with (it keeps nothing on disk).
+fn start_redis() {
+    let _ = std::fs::create_dir_all("/var/lib/redis");
+    let _ = std::fs::create_dir_all("/var/log/redis");
+    let status = Command::new("redis-server")
+        .args([
+            "--daemonize",
+            "yes",
+            "--bind",
+            "127.0.0.1",
+            "-::1",
+            "--port",
+            "6379",
+        ])
+        .args([
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            "/var/lib/redis",
+        ])
+        .args(["--logfile", "/var/log/redis/ci.log"])
+        .status()
+        .expect("redis-server runs");
+    assert!(status.success(), "redis-server did not start");
+}
+
+/// Starts Redis again even if the test fails while it is down.
+struct RedisComesBack;
+
+impl Drop for RedisComesBack {
+    fn drop(&mut self) {
+        if Command::new("redis-cli")
+            .arg("ping")
+            .output()
+            .map(|o| o.status.success() && o.stdout.starts_with(b"PONG"))
+            .unwrap_or(false)
+        {
+            return;
+        }
+        start_redis();
+    }
+}
+
+/// Redis stopped for 20 s mid-stream and started again, empty: the worker holds its articles
+/// and retries; the stream completes with nothing lost and nothing dead-lettered.
+#[tokio::test]
+async fn redis_outage_mid_stream_loses_nothing() {
+    let mut world = World::new();
+    let namespace = support::redis::Namespace::new();
+    world.settings.store.backend = paraprint::config::StoreBackend::Redis;
+    world.settings.store.redis_url = namespace.url.clone();
+    world.settings.store.redis_prefix = namespace.prefix.clone();
+    world.settings.store.redis_timeout_ms = 500;
+    let articles = unique_articles(3000);
+    let payloads: Vec<Vec<u8>> = articles.iter().map(|(_, a)| a.clone()).collect();
+    world.publish(&payloads).await;
+    let worker = world.start_worker(world.cleaner());
+    world.wait_for(world.output_queue(), 300, LONG).await;
+
+    let comes_back = RedisComesBack;
+    let _ = Command::new("redis-cli")
+        .args(["shutdown", "nosave"])
+        .status();
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    let during = world.ready(world.output_queue()).await;
+    assert!(
+        during < 3000,
+        "the outage happened mid-stream ({during} records)"
+    );
+    start_redis();
+    drop(comes_back);
+
+    world.wait_for(world.output_queue(), 3000, LONG).await;
+    worker.stop(LONG).await;
+    assert_eq!(world.ready(world.input_queue()).await, 0);
+    let records = world.drain(world.output_queue()).await;
+    assert_eq!(
+        records_by_id(&records).len(),
+        3000,
+        "every article has a record"
+    );
+    assert!(
+        world.drain(world.dead_queue()).await.is_empty(),
+        "nothing dead-lettered"
+    );
+}

@@ -158,7 +158,7 @@ async fn cluster(tweak: impl FnOnce(&mut StoreSettings)) -> Subject {
         settings(|s| {
             s.redis_url = cluster.url();
             s.redis_cluster = true;
-            s.redis_prefix = crate::redis::random_prefix();
+            s.redis_prefix = crate::support::redis::random_prefix();
             tweak(s)
         }),
         WINDOW_MS,

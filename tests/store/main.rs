@@ -4,6 +4,8 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../support/mod.rs"]
+mod support;
 
 #[macro_use]
 mod suite;

@@ -2,6 +2,8 @@
 //! worker to start and stop, publishing and draining helpers, and cleanup when it ends.
 #![allow(dead_code)]
 
+pub mod redis;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -375,4 +377,97 @@ pub fn records_by_id(messages: &[Message]) -> HashMap<String, Vec<u8>> {
         out.insert(id, m.data.clone());
     }
     out
+}
+
+/// Sources of the syndication stream, each with a footer of its own.
+pub const SOURCES: [&str; 6] = [
+    "daily.example",
+    "herald.example",
+    "courier.example",
+    "gazette.example",
+    "tribune.example",
+    "ledger.example",
+];
+
+fn source_footer(source: &str) -> Vec<String> {
+    vec![
+        format!("This story appears on {source} under licence from its author."),
+        format!("Copyright 2026 {source}, all rights held by the publisher."),
+    ]
+}
+
+/// One article of the syndication stream.
+pub struct StreamArticle {
+    pub id: String,
+    /// The story it tells: its original and every copy share this.
+    pub story: usize,
+    pub raw: Vec<u8>,
+}
+
+/// A stream the way syndication looks: every Wikinews story published in `rounds` rounds, each
+/// round under another source (round 0 is the story's first appearance, later rounds are
+/// syndicated copies), each article with its first paragraph pasted again at the end (an
+/// in-article repeat) and its source's footer (boilerplate once a source has published a few).
+/// Rounds follow one another, so in stream order every copy comes after its original.
+pub fn syndication_stream(rounds: usize) -> Vec<StreamArticle> {
+    let stories = crate::common::wikinews();
+    let mut out = Vec::new();
+    for round in 0..rounds {
+        for (k, story) in stories.iter().enumerate() {
+            let source = SOURCES[(k + round) % SOURCES.len()];
+            let mut lines = vec![story.title.clone()];
+            lines.extend(story.paragraphs.iter().cloned());
+            lines.push(story.paragraphs[0].clone());
+            lines.extend(source_footer(source));
+            let id = format!("r{round}-{}", story.id);
+            let raw = serde_json::json!({
+                "id": id, "source": source, "title": story.title, "body": lines.join("\n"),
+            });
+            out.push(StreamArticle {
+                id,
+                story: k,
+                raw: serde_json::to_vec(&raw).unwrap(),
+            });
+        }
+    }
+    out
+}
+
+/// Paragraphs dropped per reason over a set of records.
+pub fn drops_by_reason(records: &HashMap<String, Vec<u8>>) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for bytes in records.values() {
+        let record: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        for dropped in record["dropped"].as_array().unwrap() {
+            *out.entry(dropped["reason"].as_str().unwrap().to_string())
+                .or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+pub fn spawn_worker_process(world: &World, extra_env: &[(&str, &str)]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_paraprint"))
+        .arg("run")
+        .envs(world.env())
+        .envs(
+            extra_env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        )
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("paraprint starts")
+}
+
+/// SIGTERM, then the exit code.
+pub fn terminate(mut child: std::process::Child) -> Option<i32> {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait().unwrap().code()
 }
