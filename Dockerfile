@@ -9,7 +9,11 @@ RUN cargo build --release --locked
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 paraprint
+    && useradd --system --uid 10001 paraprint \
+    && mkdir -p /var/lib/paraprint && chown paraprint /var/lib/paraprint
+# The embedded store's default folder (store.path = paraprint-state) lands here; mount a volume
+# on /var/lib/paraprint to keep it across container restarts.
+WORKDIR /var/lib/paraprint
 COPY --from=build /src/target/release/paraprint /usr/local/bin/paraprint
 USER paraprint
 ENTRYPOINT ["paraprint"]

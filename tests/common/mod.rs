@@ -12,10 +12,14 @@ use serde_json::{Value, json};
 pub const START_MS: u64 = 1_767_225_600_000;
 pub const DAY_MS: u64 = 24 * 3600 * 1000;
 
+/// The built-in defaults, with the embedded store in memory (tests never write state to the
+/// working directory).
 pub fn settings() -> Settings {
-    config::load_from(None, Vec::new())
+    let mut settings = config::load_from(None, Vec::new())
         .expect("defaults load")
-        .settings
+        .settings;
+    settings.store.path = String::new();
+    settings
 }
 
 pub fn cleaner_with(settings: &Settings) -> (Cleaner, Arc<ManualClock>) {
