@@ -95,6 +95,8 @@ pub struct BoilerplateSettings {
     pub marker_trailing_share: f64,
     /// Sentence-like lines shorter than this are dropped inside a trailing zone.
     pub zone_short_words: usize,
+    /// Consecutive fragment lines, outside the article's prose, that make a menu or link list.
+    pub run_min_lines: usize,
 }
 
 impl BoilerplateSettings {
@@ -108,6 +110,9 @@ impl BoilerplateSettings {
 pub struct CopySettings {
     /// Share of an article's kept characters one earlier article must hold to make it a copy.
     pub containment: f64,
+    /// Sentence-like paragraphs with at least this many words are the prose containment is
+    /// measured over.
+    pub min_prose_words: usize,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]

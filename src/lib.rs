@@ -9,6 +9,7 @@
 //! - [`store`]: the state the decisions need, behind one async trait, and its backends.
 //! - [`cleaner`]: the three steps (prepare, store, decide) as the commands run them.
 //! - [`config`]: settings in layers (built-in defaults, a file, environment variables).
+//! - [`eval`]: cleaning quality scored against labelled truth.
 //! - [`commands`]: the subcommands `main.rs` dispatches to.
 //! - [`telemetry`]: logging set-up.
 
@@ -18,6 +19,7 @@ pub mod clean;
 pub mod cleaner;
 pub mod commands;
 pub mod config;
+pub mod eval;
 pub mod store;
 pub mod telemetry;
 pub mod worker;

@@ -60,6 +60,17 @@ enum Command {
         /// The input file, or `-` for standard input.
         input: PathBuf,
     },
+    /// Score cleaning quality on a JSON-lines file whose articles carry per-paragraph truth.
+    Eval {
+        /// The labelled file (see tests/fixtures/eval/README.md for the format).
+        input: PathBuf,
+        /// Learn from the first N articles without scoring them (primed mode).
+        #[arg(long, default_value_t = 0)]
+        prime: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the effective configuration (secrets redacted).
     Config,
 }
@@ -113,6 +124,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(1));
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { input, prime, json } => {
+            let mut settings = settings;
+            settings.store.backend = StoreBackend::Embedded;
+            settings.store.path = String::new();
+            let text = std::fs::read_to_string(&input)
+                .with_context(|| format!("cannot read {}", input.display()))?;
+            let lines: Vec<&str> = text.lines().collect();
+            let cleaner = Cleaner::from_settings(&settings, Arc::new(SystemClock))?;
+            let report = commands::eval::run(&settings, &cleaner, &lines, prime).await?;
+            commands::eval::print(&report, json, &mut io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Config => {

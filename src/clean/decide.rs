@@ -31,6 +31,7 @@ pub enum BoilerplateRule {
     LinkList,
     EdgeMarker,
     TrailingZone,
+    FragmentRun,
 }
 
 impl BoilerplateRule {
@@ -40,6 +41,7 @@ impl BoilerplateRule {
             BoilerplateRule::LinkList => "link_list",
             BoilerplateRule::EdgeMarker => "edge_marker",
             BoilerplateRule::TrailingZone => "trailing_zone",
+            BoilerplateRule::FragmentRun => "fragment_run",
         }
     }
 }
@@ -124,12 +126,26 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
         })
         .collect();
     let (first_anchor, last_anchor) = (anchors.first().copied(), anchors.last().copied());
+    // Prose of the article's own: a sentence that is not (yet) recurring.
+    let prose = |j: usize| {
+        paras[j].shape.sentence_like && articles(j) < settings.min_articles && !other_title(j)
+    };
+    // A section heading: a line that leads into prose, with prose (or the start of the article)
+    // before it. Headings such as "Interview" recur across a source's articles and are news.
+    let survivors: Vec<usize> = (0..paras.len()).filter(|&i| reasons[i].is_none()).collect();
+    let heading = |i: usize| {
+        let at = survivors.binary_search(&i).expect("i survives");
+        let before = at.checked_sub(1).map(|b| survivors[b]);
+        survivors.get(at + 1).is_some_and(|&n| prose(n)) && before.is_none_or(prose)
+    };
     for (i, reason) in reasons.iter_mut().enumerate() {
         if reason.is_some() {
             continue;
         }
+        // Interior: prose inside the article's prose span, or a section heading.
         let interior =
-            long(i) && first_anchor.is_some_and(|a| a < i) && last_anchor.is_some_and(|a| a > i);
+            (long(i) && first_anchor.is_some_and(|a| a < i) && last_anchor.is_some_and(|a| a > i))
+                || (!long(i) && heading(i));
         let needed = if interior {
             settings.interior_min_articles
         } else {
@@ -139,6 +155,53 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
             *reason = Some(DropReason::Boilerplate(BoilerplateRule::Learned));
         } else if other_title(i) && !interior {
             *reason = Some(DropReason::Boilerplate(BoilerplateRule::LinkList));
+        }
+    }
+
+    // 7: runs of fragments (menus, link lists, tag clouds) outside the article's prose span,
+    // when the run holds evidence: a line already known as boilerplate, or repeated on the page
+    // (menus often stand at the top and the bottom). Table rows (two or more numbers) are not
+    // fragments, and a run that a line ending in ':' introduces is the article's own list.
+    if let (Some(first), Some(last)) = (first_anchor, last_anchor) {
+        let outside = |i: usize| i < first || i > last;
+        let introduces = |i: usize| prepared.text(i).trim_end().ends_with(':');
+        let fragment = |i: usize| {
+            !paras[i].shape.sentence_like && paras[i].shape.numbers < 2 && !introduces(i)
+        };
+        let evidence = |r: Option<DropReason>| {
+            matches!(
+                r,
+                Some(DropReason::RepeatedInArticle | DropReason::Boilerplate(_))
+            )
+        };
+        let mut run: Vec<usize> = Vec::new();
+        let (mut introduced, mut known) = (false, false);
+        for i in 0..=paras.len() {
+            if i < paras.len() && outside(i) && reasons[i].is_some() {
+                known |= !run.is_empty() && evidence(reasons[i]);
+                continue; // lines already dropped do not break a run
+            }
+            if i < paras.len() && outside(i) && fragment(i) {
+                if run.is_empty() {
+                    let before = (0..i)
+                        .rev()
+                        .find(|&j| reasons[j].is_none() || evidence(reasons[j]));
+                    introduced = before.is_some_and(|j| reasons[j].is_none() && introduces(j));
+                    known = before.is_some_and(|j| i - j == 1 && evidence(reasons[j]));
+                }
+                run.push(i);
+                continue;
+            }
+            known |= i < paras.len()
+                && !run.is_empty()
+                && i == run[run.len() - 1] + 1
+                && evidence(reasons[i]);
+            if run.len() >= settings.run_min_lines && known && !introduced {
+                for &j in &run {
+                    reasons[j] = Some(DropReason::Boilerplate(BoilerplateRule::FragmentRun));
+                }
+            }
+            run.clear();
         }
     }
 
@@ -203,17 +266,31 @@ fn copied_article(
     facts: &Facts,
     reasons: &[Option<super::DropReason>],
 ) -> Option<String> {
+    let kept: Vec<&super::Para> = prepared
+        .paras
+        .iter()
+        .zip(reasons)
+        .filter(|(p, r)| p.keys.is_some() && r.is_none())
+        .map(|(p, _)| p)
+        .collect();
+    // The story is in the prose: chrome that is not learned yet (menus, bylines, a site's
+    // footer on its first articles) would dilute the share, or make two pages of one site look
+    // like copies of each other. Without prose, every kept paragraph counts.
+    let prose: Vec<&super::Para> = kept
+        .iter()
+        .copied()
+        .filter(|p| p.shape.sentence_like && p.shape.words >= engine.copies.min_prose_words)
+        .collect();
+    let units = if prose.is_empty() { kept } else { prose };
     let mut total = 0usize;
     let mut held: HashMap<&str, usize> = HashMap::new();
-    for (p, reason) in prepared.paras.iter().zip(reasons) {
-        let (Some(k), None) = (p.keys, reason) else {
-            continue;
-        };
-        total += k.chars;
+    for p in units {
+        let chars = p.keys.map_or(0, |k| k.chars);
+        total += chars;
         if let Some(holder) = facts.holders[p.content_slot].as_deref()
             && holder != prepared.article.id
         {
-            *held.entry(holder).or_default() += k.chars;
+            *held.entry(holder).or_default() += chars;
         }
     }
     if total == 0 {

@@ -11,6 +11,9 @@ pub struct Shape {
     /// Starts like a sentence (not a list bullet, first letter not lowercase) and ends with
     /// terminal punctuation, possibly followed by closing quotes or brackets.
     pub sentence_like: bool,
+    /// Whitespace-separated tokens that are numbers ("36", "5,040", "37.6%"): table rows have
+    /// several.
+    pub numbers: usize,
 }
 
 impl Shape {
@@ -18,6 +21,16 @@ impl Shape {
         Shape {
             words: count_words(text),
             sentence_like: starts_like_sentence(text) && ends_like_sentence(text),
+            numbers: text
+                .split_whitespace()
+                .filter(|t| {
+                    let t = t.trim_matches(|c: char| !c.is_alphanumeric());
+                    !t.is_empty()
+                        && t.chars()
+                            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '%'))
+                        && t.chars().any(|c| c.is_ascii_digit())
+                })
+                .count(),
         }
     }
 

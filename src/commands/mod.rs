@@ -2,5 +2,6 @@
 //! tests run them without a process.
 
 pub mod clean;
+pub mod eval;
 pub mod publish;
 pub mod show_config;
