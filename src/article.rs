@@ -74,6 +74,7 @@ impl InputError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ContentType {
     PlainText,
+    Html,
 }
 
 /// Names the record sets itself; an input field with one of these names is replaced.
@@ -230,11 +231,14 @@ fn parse_content_type(value: &str) -> Result<ContentType, InputError> {
     let essence = value.split(';').next().unwrap_or("").trim();
     if essence.eq_ignore_ascii_case("text/plain") {
         Ok(ContentType::PlainText)
+    } else if essence.eq_ignore_ascii_case("text/html") {
+        Ok(ContentType::Html)
     } else {
         Err(InputError::new(
             ErrorCode::UnsupportedContentType,
             format!(
-                "content_type: expected text/plain (optionally with parameters), found {value:?}"
+                "content_type: expected text/plain or text/html (optionally with parameters), \
+                 found {value:?}"
             ),
         ))
     }

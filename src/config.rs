@@ -97,6 +97,12 @@ pub struct BoilerplateSettings {
     pub zone_short_words: usize,
     /// Consecutive fragment lines, outside the article's prose, that make a menu or link list.
     pub run_min_lines: usize,
+    /// HTML: drop blocks inside nav, aside, footer, a site header, or a comment section.
+    pub html_landmarks: bool,
+    /// HTML: drop blocks whose text is at least this share link text.
+    pub html_max_link_density: f64,
+    /// HTML: drop blocks outside the element that holds most of the page's prose.
+    pub html_main_content: bool,
 }
 
 impl BoilerplateSettings {

@@ -421,10 +421,10 @@ async fn every_error_code_on_real_bad_input() {
             "limits.max_message_bytes",
         ),
         (
-            br#"{"id": "a", "source": "s", "body": "<p>x</p>", "content_type": "text/html"}"#
+            br#"{"id": "a", "source": "s", "body": "<p>x</p>", "content_type": "application/xhtml+xml"}"#
                 .to_vec(),
             ErrorCode::UnsupportedContentType,
-            "text/html",
+            "application/xhtml+xml",
         ),
         (
             br#"{"id": "a", "source": "s", "body": "x", "content_type": "application/pdf"}"#

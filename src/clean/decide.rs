@@ -32,6 +32,9 @@ pub enum BoilerplateRule {
     EdgeMarker,
     TrailingZone,
     FragmentRun,
+    Landmark,
+    LinkDensity,
+    OutsideMain,
 }
 
 impl BoilerplateRule {
@@ -42,6 +45,9 @@ impl BoilerplateRule {
             BoilerplateRule::EdgeMarker => "edge_marker",
             BoilerplateRule::TrailingZone => "trailing_zone",
             BoilerplateRule::FragmentRun => "fragment_run",
+            BoilerplateRule::Landmark => "landmark",
+            BoilerplateRule::LinkDensity => "link_density",
+            BoilerplateRule::OutsideMain => "outside_main",
         }
     }
 }
@@ -158,11 +164,28 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
         }
     }
 
+    // HTML only: what the page itself says a block is.
+    for (p, reason) in paras.iter().zip(reasons.iter_mut()) {
+        let (Some(signals), None) = (p.html, *reason) else {
+            continue;
+        };
+        if settings.html_landmarks && signals.landmark.is_some() {
+            *reason = Some(DropReason::Boilerplate(BoilerplateRule::Landmark));
+        } else if signals.link_density() >= settings.html_max_link_density {
+            *reason = Some(DropReason::Boilerplate(BoilerplateRule::LinkDensity));
+        } else if settings.html_main_content && signals.outside_main {
+            *reason = Some(DropReason::Boilerplate(BoilerplateRule::OutsideMain));
+        }
+    }
+
     // 7: runs of fragments (menus, link lists, tag clouds) outside the article's prose span,
     // when the run holds evidence: a line already known as boilerplate, or repeated on the page
     // (menus often stand at the top and the bottom). Table rows (two or more numbers) are not
     // fragments, and a run that a line ending in ':' introduces is the article's own list.
-    if let (Some(first), Some(last)) = (first_anchor, last_anchor) {
+    // HTML pages say where their menus are (landmarks, link density, the main container);
+    // this heuristic is for plain text.
+    let plain = paras.iter().all(|p| p.html.is_none());
+    if let (true, Some(first), Some(last)) = (plain, first_anchor, last_anchor) {
         let outside = |i: usize| i < first || i > last;
         let introduces = |i: usize| prepared.text(i).trim_end().ends_with(':');
         let fragment = |i: usize| {

@@ -6,6 +6,7 @@
 //! pure steps, so this module never waits on anything and is tested without one.
 
 pub mod decide;
+pub mod html;
 pub mod key;
 pub mod paragraph;
 pub mod shape;
@@ -79,19 +80,24 @@ pub struct Para {
     /// Index into the observation's `contents` and `templates` (meaningless when `keys` is None).
     pub content_slot: usize,
     pub template_slot: usize,
+    /// What the page says about the block, for HTML articles.
+    pub html: Option<html::BlockSignals>,
 }
 
 /// An article split and keyed, ready for the store call.
 #[derive(Debug)]
 pub struct Prepared {
     pub article: RawArticle,
+    /// For HTML, the extracted paragraphs joined by newlines; `paras` index into it.
+    extracted: Option<String>,
     pub paras: Vec<Para>,
     pub observation: Observation,
 }
 
 impl Prepared {
     pub fn text(&self, index: usize) -> &str {
-        &self.article.body[self.paras[index].range.clone()]
+        let text = self.extracted.as_deref().unwrap_or(&self.article.body);
+        &text[self.paras[index].range.clone()]
     }
 }
 
@@ -130,9 +136,26 @@ impl Engine {
 
     /// Step 1: split and key (pure).
     pub fn prepare(&self, article: RawArticle) -> Prepared {
-        let body = article.body.as_str();
+        let (extracted, signals) = match article.content_type {
+            ContentType::PlainText => (None, Vec::new()),
+            ContentType::Html => {
+                let blocks = html::extract(&article.body);
+                let text = blocks
+                    .iter()
+                    .map(|b| b.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                (
+                    Some(text),
+                    blocks.into_iter().map(|b| Some(b.signals)).collect(),
+                )
+            }
+        };
+        let body = extracted.as_deref().unwrap_or(&article.body);
         let lines = match article.content_type {
             ContentType::PlainText => paragraph::split_plain(body),
+            // One line per block; a block is never blank.
+            ContentType::Html => body.split('\n').collect(),
         };
         let title = article
             .title
@@ -145,7 +168,10 @@ impl Engine {
         let mut content_slots: HashMap<Key, usize> = HashMap::new();
         let mut template_slots: HashMap<Key, usize> = HashMap::new();
         let mut paras = Vec::with_capacity(lines.len());
-        for line in lines {
+        for (index, line) in lines.into_iter().enumerate() {
+            if line.is_empty() {
+                continue; // an HTML page with no text at all
+            }
             let start = line.as_ptr() as usize - body.as_ptr() as usize;
             let keys = key::keys(line);
             let shape = Shape::of(line);
@@ -169,6 +195,7 @@ impl Engine {
                 marker,
                 content_slot,
                 template_slot,
+                html: signals.get(index).copied().flatten(),
             });
         }
         let observation = Observation {
@@ -181,6 +208,7 @@ impl Engine {
         };
         Prepared {
             article,
+            extracted,
             paras,
             observation,
         }
@@ -251,6 +279,7 @@ fn content_digest(article: &RawArticle) -> [u8; 16] {
     let mut h = Sha256::new();
     let content_type: &[u8] = match article.content_type {
         ContentType::PlainText => b"text/plain",
+        ContentType::Html => b"text/html",
     };
     let title = article.title.as_deref().unwrap_or("");
     for part in [

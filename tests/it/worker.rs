@@ -75,7 +75,7 @@ fn bad_messages() -> Vec<(Vec<u8>, &'static str)> {
             "too_large",
         ),
         (
-            br#"{"id": "b7", "source": "s", "body": "<p>x</p>", "content_type": "text/html"}"#
+            br#"{"id": "b7", "source": "s", "body": "<p>x</p>", "content_type": "application/xhtml+xml"}"#
                 .to_vec(),
             "unsupported_content_type",
         ),

@@ -1,0 +1,480 @@
+//! Paragraphs from HTML: one per block of text, with the page-level signals the decisions use.
+//!
+//! Built on html5ever's tokenizer (the HTML standard's tokenizer: entities, raw-text elements,
+//! broken markup all as browsers do) with a stack of open elements of our own instead of the
+//! standard's tree builder. The tree builder's scope checks walk the whole stack for every tag,
+//! which makes 100,000 nested `<div>`s quadratic; our stack is searched at most
+//! [`END_TAG_SEARCH`] deep, so cost stays linear in the input, and nothing here recurses.
+
+use std::cell::RefCell;
+
+use html5ever::TokenizerResult;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
+};
+
+/// How far down the open-element stack an end tag looks for its start tag. Real pages close
+/// what they opened within a few levels; a stray end tag deeper than this is ignored.
+const END_TAG_SEARCH: usize = 64;
+
+/// A landmark region the block sits in, innermost first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Landmark {
+    Nav,
+    Aside,
+    Footer,
+    /// A `header` outside any `article` or `main` (a site header, not an article's).
+    Header,
+    /// An element whose id or class names comments.
+    Comments,
+}
+
+impl Landmark {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Landmark::Nav => "nav",
+            Landmark::Aside => "aside",
+            Landmark::Footer => "footer",
+            Landmark::Header => "header",
+            Landmark::Comments => "comments",
+        }
+    }
+}
+
+/// What the page says about a block beyond its text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BlockSignals {
+    pub landmark: Option<Landmark>,
+    /// Characters of the block's text inside links.
+    pub link_chars: usize,
+    /// Characters of the block's text.
+    pub chars: usize,
+    /// Inside an `article` or `main` element.
+    pub in_article: bool,
+    /// Outside the page's main content: the deepest element that holds most of its prose.
+    pub outside_main: bool,
+}
+
+impl BlockSignals {
+    pub fn link_density(&self) -> f64 {
+        if self.chars == 0 {
+            0.0
+        } else {
+            self.link_chars as f64 / self.chars as f64
+        }
+    }
+}
+
+/// One extracted paragraph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub text: String,
+    pub signals: BlockSignals,
+    /// The nearest [`PATH_DEPTH`] open elements when the block started, innermost last, as
+    /// (element number, depth).
+    path: Vec<(u32, u32)>,
+}
+
+/// How many enclosing elements a block remembers for finding the main content. The main
+/// container sits within a few levels of its text; a bound keeps deep pages linear.
+const PATH_DEPTH: usize = 32;
+
+/// Share of the page's prose the main container must hold.
+const MAIN_SHARE: f64 = 0.66;
+
+/// A block shorter than this (in characters) is not prose for finding the main container.
+const PROSE_MIN_CHARS: usize = 80;
+
+/// A page with less prose than this (in characters) has no main container worth finding.
+const MAIN_MIN_PROSE: usize = 250;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Starts and ends a block.
+    Block,
+    /// Text inside contributes nothing (script, style, svg, hidden …).
+    Ignored,
+    /// Keeps whitespace: each line is a paragraph.
+    Pre,
+    Link,
+    Plain,
+}
+
+fn role(name: &str) -> Role {
+    match name {
+        "script" | "style" | "template" | "noscript" | "svg" | "math" | "head" | "title"
+        | "iframe" | "object" | "select" | "textarea" | "noembed" | "noframes" | "canvas"
+        | "video" | "audio" => Role::Ignored,
+        "pre" | "listing" | "plaintext" => Role::Pre,
+        "a" => Role::Link,
+        "p" | "div" | "li" | "ul" | "ol" | "dl" | "dt" | "dd" | "h1" | "h2" | "h3" | "h4"
+        | "h5" | "h6" | "blockquote" | "tr" | "table" | "thead" | "tbody" | "tfoot" | "caption"
+        | "figcaption" | "figure" | "section" | "article" | "main" | "header" | "footer"
+        | "nav" | "aside" | "form" | "fieldset" | "legend" | "address" | "details" | "summary"
+        | "hr" | "br" | "center" | "menu" | "dialog" | "option" | "body" | "html" => Role::Block,
+        _ => Role::Plain,
+    }
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+            | "keygen"
+    )
+}
+
+/// One open element, with what it contributes to the blocks inside it.
+struct Open {
+    /// Number of the element in document order.
+    id: u32,
+    name: String,
+    ignored: bool,
+    pre: bool,
+    link: bool,
+    landmark: Option<Landmark>,
+    article: bool,
+}
+
+#[derive(Default)]
+struct State {
+    stack: Vec<Open>,
+    /// Open elements of each kind, so a block's context costs nothing to look up.
+    ignored: usize,
+    pre: usize,
+    links: usize,
+    articles: usize,
+    /// Innermost landmark first is found by scanning `stack` from the top only when a block
+    /// starts; this counts open landmarks to skip that scan when there are none.
+    landmarks: usize,
+    text: String,
+    pending_space: bool,
+    signals: BlockSignals,
+    path: Vec<(u32, u32)>,
+    next_id: u32,
+    blocks: Vec<Block>,
+}
+
+impl State {
+    fn landmark(&self) -> Option<Landmark> {
+        if self.landmarks == 0 {
+            return None;
+        }
+        self.stack.iter().rev().find_map(|o| o.landmark)
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.ignored > 0 {
+            return;
+        }
+        if self.pre > 0 {
+            for (i, line) in text.split('\n').enumerate() {
+                if i > 0 {
+                    self.flush();
+                }
+                self.push_words(line);
+            }
+        } else {
+            self.push_words(text);
+        }
+    }
+
+    /// Appends text with whitespace collapsed, as a browser renders it.
+    fn push_words(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.pending_space = !self.text.is_empty();
+                continue;
+            }
+            if self.text.is_empty() {
+                self.signals.landmark = self.landmark();
+                self.signals.in_article = self.articles > 0;
+                let depth = self.stack.len();
+                self.path = self.stack[depth.saturating_sub(PATH_DEPTH)..]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| (o.id, (depth.saturating_sub(PATH_DEPTH) + i) as u32))
+                    .collect();
+            }
+            if self.pending_space {
+                self.text.push(' ');
+                self.pending_space = false;
+                self.count(1);
+            }
+            self.text.push(c);
+            self.count(1);
+        }
+    }
+
+    fn count(&mut self, chars: usize) {
+        self.signals.chars += chars;
+        if self.links > 0 {
+            self.signals.link_chars += chars;
+        }
+    }
+
+    /// Ends the current block, if it has any text.
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            self.blocks.push(Block {
+                text: std::mem::take(&mut self.text),
+                signals: std::mem::take(&mut self.signals),
+                path: std::mem::take(&mut self.path),
+            });
+        }
+        self.text.clear();
+        self.signals = BlockSignals::default();
+        self.pending_space = false;
+    }
+
+    fn start(&mut self, tag: &Tag) {
+        let name: &str = &tag.name;
+        let role = role(name);
+        if role == Role::Block || role == Role::Pre {
+            self.flush();
+        }
+        if is_void(name) || tag.self_closing && role != Role::Block && role != Role::Ignored {
+            return;
+        }
+        if tag.self_closing && is_void(name) {
+            return;
+        }
+        let hidden = tag.attrs.iter().any(|a| {
+            let key: &str = &a.name.local;
+            key == "hidden"
+                || (key == "aria-hidden" && a.value.trim() == "true")
+                || (key == "style" && {
+                    let v = a.value.to_ascii_lowercase().replace(' ', "");
+                    v.contains("display:none") || v.contains("visibility:hidden")
+                })
+        });
+        let landmark = match name {
+            "nav" => Some(Landmark::Nav),
+            "aside" => Some(Landmark::Aside),
+            "footer" => Some(Landmark::Footer),
+            "header" if self.articles == 0 => Some(Landmark::Header),
+            "body" | "html" | "main" | "article" => None,
+            _ => {
+                let names = || {
+                    tag.attrs
+                        .iter()
+                        .filter(|a| matches!(&*a.name.local, "id" | "class"))
+                        .map(|a| &*a.value)
+                };
+                names().any(names_comments).then_some(Landmark::Comments)
+            }
+        };
+        self.next_id += 1;
+        let open = Open {
+            id: self.next_id,
+            name: name.to_string(),
+            ignored: role == Role::Ignored || hidden,
+            pre: role == Role::Pre,
+            link: role == Role::Link,
+            landmark,
+            article: matches!(name, "article" | "main"),
+        };
+        self.apply(&open, 1);
+        self.stack.push(open);
+    }
+
+    fn end(&mut self, tag: &Tag) {
+        let name: &str = &tag.name;
+        let kind = role(name);
+        if kind == Role::Block || kind == Role::Pre {
+            self.flush();
+        }
+        let depth = self.stack.len();
+        let Some(at) = (depth.saturating_sub(END_TAG_SEARCH)..depth)
+            .rev()
+            .find(|&i| self.stack[i].name == name)
+        else {
+            return;
+        };
+        // Closing an element closes every element opened inside it.
+        while self.stack.len() > at {
+            let open = self.stack.pop().expect("non-empty");
+            if role(&open.name) == Role::Block {
+                self.flush();
+            }
+            self.apply(&open, -1);
+        }
+    }
+
+    fn apply(&mut self, open: &Open, sign: isize) {
+        let add = |n: &mut usize, on: bool| {
+            if on {
+                *n = n.saturating_add_signed(sign);
+            }
+        };
+        add(&mut self.ignored, open.ignored);
+        add(&mut self.pre, open.pre);
+        add(&mut self.links, open.link);
+        add(&mut self.articles, open.article);
+        add(&mut self.landmarks, open.landmark.is_some());
+    }
+}
+
+/// An id or class that names a comment section: a whole class name or id that begins with
+/// "comment" or "disqus" ("comments", "comment-list", "disqus_thread") or is "replies". Words
+/// inside longer names ("f_comments_on", a feature flag on `<body>`) do not count.
+fn names_comments(value: &str) -> bool {
+    value.split_whitespace().any(|name| {
+        let name = name.to_ascii_lowercase();
+        name.starts_with("comment") || name.starts_with("disqus") || name == "replies"
+    })
+}
+
+struct Sink(RefCell<State>);
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut state = self.0.borrow_mut();
+        match token {
+            Token::TagToken(tag) => match tag.kind {
+                TagKind::StartTag => {
+                    state.start(&tag);
+                    if tag.self_closing {
+                        return TokenSinkResult::Continue;
+                    }
+                    // What the standard's tree builder would tell the tokenizer: the content of
+                    // these elements is text, not markup.
+                    match &*tag.name {
+                        "script" => return TokenSinkResult::RawData(RawKind::ScriptData),
+                        "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                            return TokenSinkResult::RawData(RawKind::Rawtext);
+                        }
+                        "textarea" | "title" => return TokenSinkResult::RawData(RawKind::Rcdata),
+                        "plaintext" => return TokenSinkResult::Plaintext,
+                        _ => {}
+                    }
+                }
+                TagKind::EndTag => state.end(&tag),
+            },
+            Token::CharacterTokens(text) => state.push_text(&text),
+            Token::EOFToken => state.flush(),
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// The blocks of an HTML document, in document order.
+pub fn extract(html: &str) -> Vec<Block> {
+    let sink = Sink(RefCell::new(State::default()));
+    let tokenizer = Tokenizer::new(sink, Default::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    while let TokenizerResult::Script(()) = tokenizer.feed(&input) {}
+    tokenizer.end();
+    let mut state = tokenizer.sink.0.borrow_mut();
+    state.flush();
+    let mut blocks = std::mem::take(&mut state.blocks);
+    mark_outside_main(&mut blocks);
+    blocks
+}
+
+/// Prose that speaks for the main content: a long block, mostly not links, in no landmark.
+fn prose_weight(block: &Block) -> usize {
+    let s = &block.signals;
+    if s.landmark.is_none() && s.link_density() < 0.3 && s.chars >= PROSE_MIN_CHARS {
+        s.chars
+    } else {
+        0
+    }
+}
+
+/// Finds the deepest element holding at least [`MAIN_SHARE`] of the page's prose, and marks
+/// every block outside it.
+fn mark_outside_main(blocks: &mut [Block]) {
+    let total: usize = blocks.iter().map(prose_weight).sum();
+    if total < MAIN_MIN_PROSE {
+        return;
+    }
+    let mut held: std::collections::HashMap<u32, (usize, u32)> = std::collections::HashMap::new();
+    for block in blocks.iter() {
+        let weight = prose_weight(block);
+        if weight == 0 {
+            continue;
+        }
+        for &(id, depth) in &block.path {
+            held.entry(id).or_insert((0, depth)).0 += weight;
+        }
+    }
+    let main = held
+        .iter()
+        .filter(|(_, (weight, _))| *weight as f64 >= MAIN_SHARE * total as f64)
+        .max_by_key(|(id, (_, depth))| (*depth, std::cmp::Reverse(**id)))
+        .map(|(id, _)| *id);
+    let Some(main) = main else {
+        return;
+    };
+    for block in blocks.iter_mut() {
+        block.signals.outside_main = !block.path.iter().any(|&(id, _)| id == main);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(html: &str) -> Vec<String> {
+        extract(html).into_iter().map(|b| b.text).collect()
+    }
+
+    #[test]
+    fn blocks_breaks_entities_and_whitespace() {
+        assert_eq!(
+            texts(
+                "<p>One &amp; <b>two</b>\n  three</p><div>Four<br>five</div><ul><li>six<li>seven</ul>"
+            ),
+            ["One & two three", "Four", "five", "six", "seven"]
+        );
+    }
+
+    #[test]
+    fn script_style_comments_and_hidden_text_contribute_nothing() {
+        let html = r#"<p>Kept</p><script type="application/ld+json">{"a":"<p>x</p>"}</script>
+            <style>p{}</style><!-- note --><template><p>t</p></template><svg><text>s</text></svg>
+            <noscript><p>n</p></noscript><div hidden>h</div><p style="display: none">d</p><p>Also</p>"#;
+        assert_eq!(texts(html), ["Kept", "Also"]);
+    }
+
+    #[test]
+    fn landmarks_and_links_are_recorded() {
+        let html = r#"<header><a href="/">Home</a></header><article><header><h1>Title</h1></header>
+            <p>Body with <a href="x">a link</a>.</p></article><footer>Foot</footer>
+            <div id="comments"><p>Nice!</p></div>"#;
+        let blocks = extract(html);
+        let find = |t: &str| blocks.iter().find(|b| b.text == t).unwrap().signals;
+        assert_eq!(find("Home").landmark, Some(Landmark::Header));
+        assert_eq!(find("Home").link_density(), 1.0);
+        assert_eq!(find("Title").landmark, None, "an article's own header");
+        assert!(find("Body with a link.").in_article);
+        assert_eq!(find("Foot").landmark, Some(Landmark::Footer));
+        assert_eq!(find("Nice!").landmark, Some(Landmark::Comments));
+    }
+
+    #[test]
+    fn pre_keeps_lines() {
+        // Lines stay apart; spaces inside a line collapse like everywhere else.
+        assert_eq!(texts("<pre>a  b\nc</pre>"), ["a b", "c"]);
+    }
+}
