@@ -2,7 +2,8 @@
 //!
 //! Rules, in the order they apply (a paragraph keeps the first reason that fits):
 //! 1. `empty`: nothing is left after normalization.
-//! 2. `title_echo`: the paragraph equals the article's title.
+//! 2. `title_echo`: the paragraph equals the article's title, or its headline (the title without
+//!    a site name after " | ", " - " …).
 //! 3. `repeated_in_article`: a later occurrence of a paragraph already in this article.
 //! 4. `boilerplate/learned`: its template recurs in at least `min_articles` other articles of
 //!    the source within the window; prose in the interior of the article (a long sentence with
@@ -108,7 +109,12 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
     for (i, p) in paras.iter().enumerate() {
         reasons[i] = match p.keys {
             None => Some(DropReason::Empty),
-            Some(k) if Some(k.content) == prepared.observation.title => Some(DropReason::TitleEcho),
+            Some(k)
+                if Some(k.content) == prepared.observation.title
+                    || Some(k.content) == prepared.full_title =>
+            {
+                Some(DropReason::TitleEcho)
+            }
             Some(k) if !seen.insert(k.content) => Some(DropReason::RepeatedInArticle),
             Some(_) => None,
         };

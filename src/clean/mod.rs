@@ -91,6 +91,8 @@ pub struct Prepared {
     /// For HTML, the extracted paragraphs joined by newlines; `paras` index into it.
     extracted: Option<String>,
     pub paras: Vec<Para>,
+    /// Content key of the whole title; the observation holds the headline's.
+    pub full_title: Option<Key>,
     pub observation: Observation,
 }
 
@@ -160,6 +162,11 @@ impl Engine {
         let title = article
             .title
             .as_deref()
+            .and_then(|t| key::keys(headline(t)))
+            .map(|k| k.content);
+        let full_title = article
+            .title
+            .as_deref()
             .and_then(key::keys)
             .map(|k| k.content);
 
@@ -210,6 +217,7 @@ impl Engine {
             article,
             extracted,
             paras,
+            full_title,
             observation,
         }
     }
@@ -271,6 +279,24 @@ impl Engine {
             dropped,
             format: key::KEY_FORMAT,
         }
+    }
+}
+
+/// Separators between a headline and a site name in page titles ("Headline | Site").
+const TITLE_SEPARATORS: [&str; 6] = [" | ", " - ", " – ", " — ", " :: ", " · "];
+
+/// The headline inside a title: its longest part around a site-name separator, when that part
+/// has at least three words; otherwise the whole title.
+pub fn headline(title: &str) -> &str {
+    let mut parts = vec![title];
+    for separator in TITLE_SEPARATORS {
+        parts = parts.into_iter().flat_map(|p| p.split(separator)).collect();
+    }
+    match parts.into_iter().map(str::trim).max_by_key(|p| p.len()) {
+        Some(longest) if longest.len() < title.len() && longest.split_whitespace().count() >= 3 => {
+            longest
+        }
+        _ => title,
     }
 }
 
