@@ -276,7 +276,13 @@ impl State {
                         .filter(|a| matches!(&*a.name.local, "id" | "class"))
                         .map(|a| &*a.value)
                 };
-                names().any(names_comments).then_some(Landmark::Comments)
+                if names().any(names_comments) {
+                    Some(Landmark::Comments)
+                } else if names().any(names_footer) {
+                    Some(Landmark::Footer)
+                } else {
+                    None
+                }
             }
         };
         self.next_id += 1;
@@ -337,6 +343,14 @@ fn names_comments(value: &str) -> bool {
     value.split_whitespace().any(|name| {
         let name = name.to_ascii_lowercase();
         name.starts_with("comment") || name.starts_with("disqus") || name == "replies"
+    })
+}
+
+/// A class name or id that names a footer: "footer", "site-footer", "footer_links".
+fn names_footer(value: &str) -> bool {
+    value.split_whitespace().any(|name| {
+        let name = name.to_ascii_lowercase();
+        name.starts_with("footer") || name.ends_with("-footer") || name.ends_with("_footer")
     })
 }
 
@@ -470,6 +484,24 @@ mod tests {
         assert!(find("Body with a link.").in_article);
         assert_eq!(find("Foot").landmark, Some(Landmark::Footer));
         assert_eq!(find("Nice!").landmark, Some(Landmark::Comments));
+    }
+
+    #[test]
+    fn footers_by_name_but_not_words_inside_names() {
+        let html = r#"<div class="site-footer"><p>Foot</p></div><div id="footer_links"><p>Links</p></div>
+            <div class="footerless-layout"><p>Kept</p></div><div class="f_comments_on"><p>Also</p></div>"#;
+        let blocks = extract(html);
+        let landmark = |t: &str| {
+            blocks
+                .iter()
+                .find(|b| b.text == t)
+                .unwrap()
+                .signals
+                .landmark
+        };
+        assert_eq!(landmark("Foot"), Some(Landmark::Footer));
+        assert_eq!(landmark("Links"), Some(Landmark::Footer));
+        assert_eq!(landmark("Also"), None);
     }
 
     #[test]
