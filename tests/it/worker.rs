@@ -253,6 +253,7 @@ async fn sigkill_mid_stream_loses_nothing() {
 
     let second = spawn_worker_process(&world, &[]);
     world.wait_for(world.output_queue(), 3000, LONG).await;
+    world.wait_for_empty(world.input_queue(), LONG).await;
     assert_eq!(
         terminate(second),
         Some(0),

@@ -45,6 +45,7 @@ async fn broker_restart_mid_stream_loses_nothing() {
     );
 
     world.wait_for(world.output_queue(), 5000, LONG).await;
+    world.wait_for_empty(world.input_queue(), LONG).await;
     worker.stop(LONG).await;
     assert_eq!(
         world.ready(world.input_queue()).await,
@@ -103,6 +104,7 @@ async fn memory_alarm_pauses_the_worker() {
 
     drop(restore);
     world.wait_for(world.output_queue(), 2000, LONG).await;
+    world.wait_for_empty(world.input_queue(), LONG).await;
     worker.stop(LONG).await;
     assert_eq!(world.ready(world.input_queue()).await, 0);
     let records = world.drain(world.output_queue()).await;
@@ -185,6 +187,7 @@ async fn redis_outage_mid_stream_loses_nothing() {
     drop(comes_back);
 
     world.wait_for(world.output_queue(), 3000, LONG).await;
+    world.wait_for_empty(world.input_queue(), LONG).await;
     worker.stop(LONG).await;
     assert_eq!(world.ready(world.input_queue()).await, 0);
     let records = world.drain(world.output_queue()).await;

@@ -239,6 +239,24 @@ impl World {
         }
     }
 
+    /// Waits until `queue` has no ready message. After a crash or a broker restart some records
+    /// are published twice, so the output can reach its count while inputs still wait: tests
+    /// that stop the worker then wait for this too (what is in flight finishes on shutdown).
+    pub async fn wait_for_empty(&self, queue: &str, timeout: Duration) {
+        let start = Instant::now();
+        loop {
+            let ready = self.ready(queue).await;
+            if ready == 0 {
+                return;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "{queue} still holds {ready} messages after {timeout:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Takes and acks every message in `queue`.
     pub async fn drain(&self, queue: &str) -> Vec<Message> {
         let conn = connect().await;
