@@ -62,13 +62,17 @@ pub struct ParagraphKeys {
 
 /// Keys of a paragraph, or `None` when nothing is left after normalization (an `empty` paragraph).
 pub fn keys(text: &str) -> Option<ParagraphKeys> {
-    let normalized = normalize(text);
+    keys_of_normalized(&normalize(text))
+}
+
+/// Keys of text already passed through [`normalize`], for callers that need the text too.
+pub fn keys_of_normalized(normalized: &str) -> Option<ParagraphKeys> {
     if normalized.is_empty() {
         return None;
     }
     Some(ParagraphKeys {
-        content: Key::of(&normalized),
-        template: Key::of(&template_text(&normalized)),
+        content: Key::of(normalized),
+        template: Key::of(&template_text(normalized)),
         chars: normalized.chars().count(),
     })
 }

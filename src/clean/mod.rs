@@ -180,7 +180,8 @@ impl Engine {
                 continue; // an HTML page with no text at all
             }
             let start = line.as_ptr() as usize - body.as_ptr() as usize;
-            let keys = key::keys(line);
+            let normalized = key::normalize(line);
+            let keys = key::keys_of_normalized(&normalized);
             let shape = Shape::of(line);
             let (mut content_slot, mut template_slot) = (0, 0);
             if let Some(k) = keys {
@@ -193,8 +194,9 @@ impl Engine {
                     templates.len() - 1
                 });
             }
-            let marker =
-                keys.is_some() && shape.words <= MARKER_MAX_WORDS && self.is_marker(line, shape);
+            let marker = keys.is_some()
+                && shape.words <= MARKER_MAX_WORDS
+                && self.is_marker(&normalized, shape);
             paras.push(Para {
                 range: start..start + line.len(),
                 keys,
@@ -224,10 +226,9 @@ impl Engine {
 
     /// A whole line equal to a marker, or a heading-like line that starts with one
     /// ("Comments (3)"), never a sentence that merely begins with the word.
-    fn is_marker(&self, line: &str, shape: Shape) -> bool {
-        let normalized = key::normalize(line);
+    fn is_marker(&self, normalized: &str, shape: Shape) -> bool {
         self.markers.iter().any(|m| {
-            normalized == *m
+            normalized == m
                 || (!shape.sentence_like
                     && normalized
                         .strip_prefix(m.as_str())
