@@ -7,9 +7,8 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use paraprint::config::StoreSettings;
-use paraprint::store::RedisStore;
 
-use crate::suite::{COUNT_CAP, Subject, WINDOW_MS, clock, settings};
+use crate::suite::Subject;
 
 /// Three `redis-server --cluster-enabled yes` processes joined into one cluster.
 pub struct Cluster {
@@ -153,23 +152,8 @@ fn shared_cluster() -> Arc<Cluster> {
 
 async fn cluster(tweak: impl FnOnce(&mut StoreSettings)) -> Subject {
     let cluster = tokio::task::spawn_blocking(shared_cluster).await.unwrap();
-    let clock = clock();
-    let store = RedisStore::new(
-        settings(|s| {
-            s.redis_url = cluster.url();
-            s.redis_cluster = true;
-            s.redis_prefix = crate::support::redis::random_prefix();
-            tweak(s)
-        }),
-        WINDOW_MS,
-        COUNT_CAP,
-        clock.clone(),
-    );
-    Subject {
-        store: Arc::new(store),
-        clock,
-        _guard: Box::new(cluster),
-    }
+    let prefix = crate::support::redis::random_prefix();
+    crate::redis::redis_subject(cluster.url(), true, prefix, tweak, Box::new(cluster))
 }
 
 behaviour_suite!(cluster);

@@ -9,13 +9,21 @@ use paraprint::store::RedisStore;
 use crate::suite::{COUNT_CAP, Subject, WINDOW_MS, clock, settings};
 use crate::support::redis::Namespace;
 
-async fn single(tweak: impl FnOnce(&mut StoreSettings)) -> Subject {
-    let namespace = Namespace::new();
+/// A Redis store on `url` (a cluster's nodes when `cluster`) under `prefix`, with `guard` kept
+/// alive as long as the store is tested.
+pub fn redis_subject(
+    url: String,
+    cluster: bool,
+    prefix: String,
+    tweak: impl FnOnce(&mut StoreSettings),
+    guard: Box<dyn Send>,
+) -> Subject {
     let clock = clock();
     let store = RedisStore::new(
         settings(|s| {
-            s.redis_url = namespace.url.clone();
-            s.redis_prefix = namespace.prefix.clone();
+            s.redis_url = url;
+            s.redis_cluster = cluster;
+            s.redis_prefix = prefix;
             tweak(s)
         }),
         WINDOW_MS,
@@ -25,8 +33,14 @@ async fn single(tweak: impl FnOnce(&mut StoreSettings)) -> Subject {
     Subject {
         store: Arc::new(store),
         clock,
-        _guard: Box::new(namespace),
+        _guard: guard,
     }
+}
+
+async fn single(tweak: impl FnOnce(&mut StoreSettings)) -> Subject {
+    let namespace = Namespace::new();
+    let (url, prefix) = (namespace.url.clone(), namespace.prefix.clone());
+    redis_subject(url, false, prefix, tweak, Box::new(namespace))
 }
 
 behaviour_suite!(single);
