@@ -6,12 +6,13 @@
 use lapin::options::{
     BasicPublishOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
 };
+use lapin::tcp::OwnedTLSConfig;
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use lapin::{
     BasicProperties, Channel, Confirmation, Connection, ConnectionProperties, ExchangeKind,
 };
 
-use crate::config::{AmqpSettings, TopologySettings, redact_url};
+use crate::config::{AmqpSettings, TopologySettings, read_ca_file, redact_url};
 
 /// Routing keys of records on the output exchange.
 pub const CLEAN_ROUTING_KEY: &str = "article.clean";
@@ -39,12 +40,29 @@ pub enum PublishError {
 }
 
 /// Opens a connection; the name shows in the management UI.
+///
+/// `amqps://` URLs use TLS (rustls): the server's certificate must chain to the system's trust
+/// store or, when `amqp.tls_ca_file` is set, to a certificate of that PEM file.
 pub async fn connect(settings: &AmqpSettings, role: &str) -> Result<Connection, lapin::Error> {
     let name = format!("{} {role}", settings.connection_name);
     tracing::debug!(url = %redact_url(&settings.url), %name, "Connecting.");
-    Connection::connect(
+    let properties = ConnectionProperties::default().with_connection_name(name.into());
+    if settings.tls_ca_file.is_empty() {
+        return Connection::connect(&settings.url, properties).await;
+    }
+    // Read at every connect, so a renewed CA bundle is picked up on reconnect. Start-up already
+    // checked the file (config::validate); this error only shows if it went away since.
+    let ca = read_ca_file("amqp.tls_ca_file", &settings.tls_ca_file)
+        .map_err(|e| lapin::Error::from(std::io::Error::new(std::io::ErrorKind::NotFound, e)))?;
+    let tls = OwnedTLSConfig {
+        identity: None,
+        cert_chain: Some(String::from_utf8_lossy(&ca).into_owned()),
+    };
+    Connection::connect_with_config(
         &settings.url,
-        ConnectionProperties::default().with_connection_name(name.into()),
+        properties,
+        tls,
+        lapin::runtime::default_runtime()?,
     )
     .await
 }

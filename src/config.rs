@@ -39,6 +39,9 @@ pub struct AmqpSettings {
     pub prefetch: u16,
     /// Connection name shown by the broker.
     pub connection_name: String,
+    /// PEM file of the CA certificates that `amqps://` trusts besides the system's store; empty
+    /// for the system's store only.
+    pub tls_ca_file: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -148,6 +151,9 @@ pub struct StoreSettings {
     pub redis_prefix: String,
     /// Redis connection and response timeout, in milliseconds.
     pub redis_timeout_ms: u64,
+    /// PEM file of the CA certificates that `rediss://` trusts instead of the system's store;
+    /// empty for the system's store.
+    pub redis_tls_ca_file: String,
     /// Sources whose state is kept.
     pub max_sources: usize,
     /// Template keys kept per source.
@@ -310,7 +316,29 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
     if s.limits.max_message_bytes == 0 {
         return fail("limits.max_message_bytes must be at least 1");
     }
+    for (key, path) in [
+        ("amqp.tls_ca_file", &s.amqp.tls_ca_file),
+        ("store.redis_tls_ca_file", &s.store.redis_tls_ca_file),
+    ] {
+        if !path.is_empty() {
+            read_ca_file(key, path).map_err(ConfigError::Invalid)?;
+        }
+    }
     Ok(())
+}
+
+/// Reads the PEM CA bundle that configuration key `key` names. The error names the key and the
+/// file; a file without any certificate is an error too, rather than a later "certificate not
+/// trusted" that hides the cause.
+pub fn read_ca_file(key: &str, path: &str) -> Result<Vec<u8>, String> {
+    const MARKER: &[u8] = b"-----BEGIN CERTIFICATE-----";
+    let pem = std::fs::read(path).map_err(|e| format!("{key}: cannot read CA file {path}: {e}"))?;
+    if !pem.windows(MARKER.len()).any(|w| w == MARKER) {
+        return Err(format!(
+            "{key}: CA file {path} holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)"
+        ));
+    }
+    Ok(pem)
 }
 
 impl Settings {

@@ -27,14 +27,14 @@ use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::cluster::ClusterClient;
 use redis::cluster_async::ClusterConnection;
-use redis::{Script, ScriptInvocation, Value};
+use redis::{Script, ScriptInvocation, TlsCertificates, Value};
 use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
 use super::{Clock, Store, StoreError};
 use crate::clean::key::KEY_FORMAT;
 use crate::clean::{Facts, Observation, Outcome};
-use crate::config::StoreSettings;
+use crate::config::{StoreSettings, read_ca_file};
 
 const SOURCE_SCRIPT: &str = r#"
 -- KEYS[1] source index, KEYS[2] outcome, KEYS[3] own title (or the index when no title),
@@ -168,17 +168,32 @@ impl RedisStore {
         if let Some(conn) = slot.as_ref() {
             return Ok(conn.clone());
         }
+        let certs = self.tls_certificates()?;
         let conn = if self.settings.redis_cluster {
             let nodes: Vec<&str> = self.settings.redis_url.split(',').map(str::trim).collect();
-            let client = ClusterClient::builder(nodes)
+            let mut builder = ClusterClient::builder(nodes)
                 .connection_timeout(self.timeout())
-                .response_timeout(self.timeout())
-                .build()
-                .map_err(unavailable)?;
+                .response_timeout(self.timeout());
+            // `certs` switches the cluster to TLS; only rediss:// nodes ask for it.
+            if let Some(certs) = certs
+                && self
+                    .settings
+                    .redis_url
+                    .trim_start()
+                    .starts_with("rediss://")
+            {
+                builder = builder.certs(certs);
+            }
+            let client = builder.build().map_err(unavailable)?;
             Connection::Cluster(client.get_async_connection().await.map_err(unavailable)?)
         } else {
-            let client =
-                redis::Client::open(self.settings.redis_url.as_str()).map_err(unavailable)?;
+            let url = self.settings.redis_url.as_str();
+            let client = match certs {
+                // Only a rediss:// URL uses them; redis:// stays plain.
+                Some(certs) => redis::Client::build_with_tls(url, certs),
+                None => redis::Client::open(url),
+            }
+            .map_err(unavailable)?;
             let config = ConnectionManagerConfig::new()
                 .set_connection_timeout(Some(self.timeout()))
                 .set_response_timeout(Some(self.timeout()))
@@ -191,6 +206,20 @@ impl RedisStore {
         };
         *slot = Some(conn.clone());
         Ok(conn)
+    }
+
+    /// With `store.redis_tls_ca_file` set, the CA certificates `rediss://` trusts (instead of
+    /// the system's store), read when the connection is made.
+    fn tls_certificates(&self) -> Result<Option<TlsCertificates>, StoreError> {
+        let path = &self.settings.redis_tls_ca_file;
+        if path.is_empty() {
+            return Ok(None);
+        }
+        let pem = read_ca_file("store.redis_tls_ca_file", path).map_err(StoreError)?;
+        Ok(Some(TlsCertificates {
+            client_tls: None,
+            root_cert: Some(pem),
+        }))
     }
 
     fn source_tag(&self, source: &str) -> String {
