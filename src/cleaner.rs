@@ -2,6 +2,7 @@
 //! outcome. `paraprint clean` and the worker both clean through [`Cleaner`].
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::article::{CleanRecord, InputError, RawArticle};
 use crate::clean::{Engine, Facts, Outcome, Prepared};
@@ -85,10 +86,10 @@ impl Cleaner {
 
     pub async fn clean_article(&self, article: RawArticle) -> Result<Cleaned, StoreError> {
         let prepared = self.engine.prepare(article);
-        let facts = self.store.observe(&prepared.observation).await?;
+        let facts = timed(self.store.observe(&prepared.observation)).await?;
         let outcome = self.engine.decide(&prepared, &facts);
         if facts.previous.as_ref() != Some(&outcome) {
-            self.store.remember(&prepared.observation, &outcome).await?;
+            timed(self.store.remember(&prepared.observation, &outcome)).await?;
         }
         Ok(Cleaned {
             prepared,
@@ -97,7 +98,23 @@ impl Cleaner {
         })
     }
 
+    /// The store, for health checks and size reports.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
     pub fn record<'a>(&self, cleaned: &'a Cleaned) -> CleanRecord<'a> {
         self.engine.record(&cleaned.prepared, &cleaned.outcome)
     }
+}
+
+/// A store call, its latency and failures recorded.
+async fn timed<T>(call: impl Future<Output = Result<T, StoreError>>) -> Result<T, StoreError> {
+    let started = Instant::now();
+    let result = call.await;
+    metrics::histogram!("paraprint_store_seconds").record(started.elapsed().as_secs_f64());
+    if result.is_err() {
+        metrics::counter!("paraprint_store_failures_total").increment(1);
+    }
+    result
 }

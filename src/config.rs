@@ -28,6 +28,7 @@ pub struct Settings {
     pub copies: CopySettings,
     pub store: StoreSettings,
     pub log: LogSettings,
+    pub metrics: MetricsSettings,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -181,6 +182,17 @@ pub struct LogSettings {
     pub format: LogFormat,
     /// A `tracing` filter such as `info` or `paraprint=debug`; RUST_LOG overrides it.
     pub level: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Address serving /metrics, /healthz and /readyz; port 0 picks a free port (logged).
+    /// Empty: no server.
+    pub listen: String,
+    /// Sources given their own `source` label, first seen first; the rest count as `other`,
+    /// so a stream of many sources cannot explode the number of series.
+    pub source_labels: usize,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -13,6 +13,7 @@ use paraprint::commands;
 use paraprint::commands::clean::{Options, Output};
 use paraprint::config::{self, CONFIG_FILE_VAR, Settings, StoreBackend};
 use paraprint::store::SystemClock;
+use paraprint::telemetry::server::{self, Readiness};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
@@ -103,7 +104,27 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let shutdown = CancellationToken::new();
             tokio::spawn(on_signals(shutdown.clone()));
             let cleaner = Cleaner::from_settings(&settings, Arc::new(SystemClock))?;
-            paraprint::worker::run(Arc::new(settings), cleaner, shutdown).await?;
+            let readiness = Arc::new(Readiness::default());
+            let server = if settings.metrics.listen.is_empty() {
+                None
+            } else {
+                let listener = server::bind(&settings.metrics.listen).await?;
+                Some(tokio::spawn(server::serve(
+                    listener,
+                    paraprint::telemetry::metrics::install(),
+                    readiness.clone(),
+                    cleaner.store().clone(),
+                    shutdown.clone(),
+                )))
+            };
+            let result =
+                paraprint::worker::run(Arc::new(settings), cleaner, readiness, shutdown.clone())
+                    .await;
+            shutdown.cancel();
+            if let Some(server) = server {
+                let _ = server.await;
+            }
+            result?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Publish { input } => {

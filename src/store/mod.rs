@@ -33,4 +33,14 @@ pub trait Store: Send + Sync {
         observation: &Observation,
         outcome: &Outcome,
     ) -> Result<(), StoreError>;
+
+    /// Answers when the store is reachable now (for `/readyz`).
+    async fn ping(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// How big the store is, as `(measure, value)` pairs for the `paraprint_store_size` gauge.
+    async fn size(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        Ok(Vec::new())
+    }
 }

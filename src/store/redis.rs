@@ -372,4 +372,27 @@ impl Store for RedisStore {
         cmd.arg(key).arg(value).arg("PX").arg(self.ttl_ms());
         conn.query::<()>(&cmd).await.map_err(unavailable)
     }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let conn = self.connection().await?;
+        conn.query::<()>(&redis::cmd("PING"))
+            .await
+            .map_err(unavailable)
+    }
+
+    /// The server's memory, not this deployment's keys alone: counting keys under the prefix
+    /// would mean a SCAN of the whole keyspace on every scrape.
+    async fn size(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        let conn = self.connection().await?;
+        let info: String = conn
+            .query(redis::cmd("INFO").arg("memory"))
+            .await
+            .map_err(unavailable)?;
+        let used = info
+            .lines()
+            .find_map(|l| l.strip_prefix("used_memory:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        Ok(vec![("redis_used_memory_bytes", used)])
+    }
 }

@@ -86,12 +86,20 @@ async fn process(delivery: &Delivery, context: &Context) -> Result<(), SessionEr
                 properties,
             )
             .await?;
-            metrics::counter!("paraprint_articles_total", "status" => status).increment(1);
+            let source = context.sources.label(&record.article.source);
+            metrics::counter!("paraprint_articles_total", "status" => status, "source" => source.clone())
+                .increment(1);
             for dropped in &record.dropped {
-                metrics::counter!("paraprint_paragraphs_dropped_total", "reason" => dropped.reason)
-                    .increment(1);
+                metrics::counter!(
+                    "paraprint_paragraphs_dropped_total",
+                    "reason" => dropped.reason,
+                    "rule" => dropped.rule.unwrap_or(""),
+                    "source" => source.clone()
+                )
+                .increment(1);
             }
-            metrics::counter!("paraprint_paragraphs_kept_total").increment(counts.kept as u64);
+            metrics::counter!("paraprint_paragraphs_kept_total", "source" => source)
+                .increment(counts.kept as u64);
             debug!(id = %record.article.id, status, kept = counts.kept, dropped = counts.dropped, "Cleaned article.");
         }
         Err(CleanError::Input(e)) => dead_letter(delivery, context, &e).await?,
@@ -151,7 +159,10 @@ async fn publish(
             let mut blocked = context.blocked.clone();
             // Wait out a resource alarm instead of piling up unconfirmed publishes.
             let _ = blocked.wait_for(|b| !*b).await;
-            broker::publish_confirmed(&context.publisher, exchange, routing_key, payload, properties.clone()).await
+            let started = Instant::now();
+            let result = broker::publish_confirmed(&context.publisher, exchange, routing_key, payload, properties.clone()).await;
+            metrics::histogram!("paraprint_publish_confirm_seconds").record(started.elapsed().as_secs_f64());
+            result
         },
         |e| match e {
             PublishError::Nacked | PublishError::Returned { .. } => {

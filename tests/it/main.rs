@@ -6,5 +6,6 @@ mod common;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod operating;
 mod scaling;
 mod worker;

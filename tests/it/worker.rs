@@ -48,7 +48,7 @@ async fn seed_comes_out_as_clean_gives_it() {
     assert_eq!(world.ready(world.input_queue()).await, 0);
 }
 
-fn bad_messages() -> Vec<(Vec<u8>, &'static str)> {
+pub(crate) fn bad_messages() -> Vec<(Vec<u8>, &'static str)> {
     vec![
         (b"not json at all".to_vec(), "malformed_json"),
         (br#"{"id": "b1", "source": "s""#.to_vec(), "malformed_json"),
@@ -221,6 +221,7 @@ async fn passive_topology_that_does_not_exist_fails_clearly() {
         paraprint::worker::run(
             std::sync::Arc::new(world.settings.clone()),
             world.cleaner(),
+            Default::default(),
             shutdown,
         ),
     )

@@ -9,7 +9,10 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 
-use support::{World, records_by_id, unique_articles};
+use support::{
+    World, free_port, records_by_id, spawn_worker_process, terminate, unique_articles,
+    wait_for_status,
+};
 
 const LONG: Duration = Duration::from_secs(180);
 
@@ -59,6 +62,33 @@ async fn broker_restart_mid_stream_loses_nothing() {
         world.drain(world.dead_queue()).await.is_empty(),
         "no article was dead-lettered"
     );
+}
+
+/// `/readyz` follows the broker: not ready while it is stopped, ready again once the worker
+/// has reconnected; `/healthz` answers throughout.
+#[tokio::test]
+async fn readiness_follows_the_broker() {
+    let world = World::new();
+    let port = free_port();
+    let worker = spawn_worker_process(
+        &world,
+        &[("PARAPRINT_METRICS__LISTEN", &format!("127.0.0.1:{port}"))],
+    );
+    wait_for_status(port, "/readyz", 200, LONG).await;
+
+    rabbitmqctl(&["stop_app"]);
+    let body = wait_for_status(port, "/readyz", 503, LONG).await;
+    assert!(body.contains("not consuming"), "{body}");
+    wait_for_status(port, "/healthz", 200, LONG).await;
+    rabbitmqctl(&["start_app"]);
+    rabbitmqctl(&["await_startup"]);
+    wait_for_status(port, "/readyz", 200, LONG).await;
+
+    // The worker consumes again: an article published now comes out.
+    let articles = unique_articles(1);
+    world.publish(&[articles[0].1.clone()]).await;
+    world.wait_for(world.output_queue(), 1, LONG).await;
+    assert_eq!(terminate(worker), Some(0));
 }
 
 fn rabbitmqctl_output(args: &[&str]) -> String {

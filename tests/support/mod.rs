@@ -131,6 +131,8 @@ impl World {
             ("PARAPRINT_TOPOLOGY__DEAD_QUEUE", t.dead_queue.clone()),
             ("PARAPRINT_WORKER__RETRY_INITIAL_MS", "50".into()),
             ("PARAPRINT_WORKER__RETRY_MAX_MS", "1000".into()),
+            // Several workers share this host: each takes a free port.
+            ("PARAPRINT_METRICS__LISTEN", "127.0.0.1:0".into()),
             (
                 "PARAPRINT_STORE__PATH",
                 self.state_dir.path().display().to_string(),
@@ -151,6 +153,7 @@ impl World {
         let handle = tokio::spawn(paraprint::worker::run(
             Arc::new(self.settings.clone()),
             cleaner,
+            Default::default(),
             shutdown.clone(),
         ));
         Running { shutdown, handle }
@@ -488,4 +491,47 @@ pub fn terminate(mut child: std::process::Child) -> Option<i32> {
         .unwrap();
     assert!(status.success());
     child.wait().unwrap().code()
+}
+
+/// A free port on 127.0.0.1 (bound, then released for the process that will take it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `GET path` over plain HTTP/1.1: the status code and the body, or `None` when nothing
+/// answers on the port.
+pub async fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .ok()?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.ok()?;
+    let status = response.split(' ').nth(1)?.parse().ok()?;
+    let body = response.split_once("\r\n\r\n")?.1.to_string();
+    Some((status, body))
+}
+
+/// Polls `GET path` until it answers with `status`.
+pub async fn wait_for_status(port: u16, path: &str, status: u16, timeout: Duration) -> String {
+    let start = Instant::now();
+    loop {
+        let answer = http_get(port, path).await;
+        if let Some((code, body)) = &answer
+            && *code == status
+        {
+            return body.clone();
+        }
+        assert!(
+            start.elapsed() < timeout,
+            "{path} did not answer {status} within {timeout:?}; last answer: {answer:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

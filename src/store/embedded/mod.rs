@@ -187,4 +187,8 @@ impl Store for EmbeddedStore {
             },
         )
     }
+
+    async fn size(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        Ok(self.lock().state.sizes())
+    }
 }

@@ -97,6 +97,18 @@ impl State {
         self.template_keys
     }
 
+    /// Entries held, by kind.
+    pub fn sizes(&self) -> Vec<(&'static str, u64)> {
+        let titles: usize = self.sources.iter().map(|(_, s)| s.titles.len()).sum();
+        vec![
+            ("sources", self.sources.len() as u64),
+            ("template_keys", self.template_keys as u64),
+            ("titles", titles as u64),
+            ("holders", self.holders.len() as u64),
+            ("outcomes", self.outcomes.len() as u64),
+        ]
+    }
+
     /// Entries of every kind held, for memory measurement.
     pub fn entries(&self) -> usize {
         let titles: usize = self.sources.iter().map(|(_, s)| s.titles.len()).sum();

@@ -23,3 +23,6 @@ where
         LogFormat::Json => builder.json().try_init(),
     };
 }
+
+pub mod metrics;
+pub mod server;

@@ -1,0 +1,114 @@
+//! The worker's HTTP endpoints: `/metrics` (Prometheus), `/healthz` (the process is alive) and
+//! `/readyz` (consuming, with the broker and the store reachable).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::store::Store;
+
+/// A probe that waits longer than this for the store counts it as down.
+const STORE_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// What the worker tells the readiness probe: whether a broker session is consuming.
+#[derive(Default)]
+pub struct Readiness {
+    consuming: AtomicBool,
+}
+
+impl Readiness {
+    pub fn set_consuming(&self, consuming: bool) {
+        self.consuming.store(consuming, Ordering::Relaxed);
+        metrics::gauge!("paraprint_ready").set(if consuming { 1.0 } else { 0.0 });
+    }
+
+    pub fn consuming(&self) -> bool {
+        self.consuming.load(Ordering::Relaxed)
+    }
+}
+
+#[derive(Clone)]
+struct Shared {
+    metrics: PrometheusHandle,
+    readiness: Arc<Readiness>,
+    store: Arc<dyn Store>,
+}
+
+/// Binds `metrics.listen`; port 0 picks a free port, which the returned listener knows.
+pub async fn bind(listen: &str) -> anyhow::Result<TcpListener> {
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on metrics.listen = {listen}: {e}"))?;
+    Ok(listener)
+}
+
+/// Serves the endpoints until `shutdown` is cancelled.
+pub async fn serve(
+    listener: TcpListener,
+    metrics: PrometheusHandle,
+    readiness: Arc<Readiness>,
+    store: Arc<dyn Store>,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
+    let address: Option<SocketAddr> = listener.local_addr().ok();
+    tracing::info!(address = ?address, "Serving /metrics, /healthz and /readyz.");
+    let app = Router::new()
+        .route("/metrics", get(render_metrics))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(ready))
+        .with_state(Shared {
+            metrics,
+            readiness,
+            store,
+        });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await
+}
+
+async fn render_metrics(State(shared): State<Shared>) -> impl IntoResponse {
+    if let Ok(Ok(sizes)) = tokio::time::timeout(STORE_PROBE_TIMEOUT, shared.store.size()).await {
+        for (measure, value) in sizes {
+            metrics::gauge!("paraprint_store_size", "measure" => measure).set(value as f64);
+        }
+    }
+    shared.metrics.run_upkeep();
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        shared.metrics.render(),
+    )
+}
+
+async fn ready(State(shared): State<Shared>) -> (StatusCode, String) {
+    let broker = if shared.readiness.consuming() {
+        "consuming".to_string()
+    } else {
+        "not consuming (broker unreachable, reconnecting, or shutting down)".to_string()
+    };
+    let store = match tokio::time::timeout(STORE_PROBE_TIMEOUT, shared.store.ping()).await {
+        Ok(Ok(())) => "reachable".to_string(),
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => "state store unavailable: no answer within 2 s".to_string(),
+    };
+    let ready = shared.readiness.consuming() && store == "reachable";
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let verdict = if ready { "ready" } else { "not ready" };
+    (
+        status,
+        format!("{verdict}\nbroker: {broker}\nstore: {store}\n"),
+    )
+}

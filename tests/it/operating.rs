@@ -1,0 +1,222 @@
+//! What operators see: metrics that match the stream, health endpoints, and secrets kept out
+//! of logs and printed configuration.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::support::{
+    World, free_port, http_get, spawn_worker_process, terminate, unique_articles, wait_for_status,
+};
+use crate::worker::bad_messages;
+
+const LONG: Duration = Duration::from_secs(120);
+
+/// Sum of a metric's samples whose labels contain every `label="value"` pair given.
+fn sample_sum(text: &str, name: &str, labels: &[&str]) -> f64 {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter(|line| {
+            line.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('{') || rest.starts_with(' '))
+        })
+        .filter(|line| labels.iter().all(|l| line.contains(l)))
+        .map(|line| line.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
+        .sum()
+}
+
+#[tokio::test]
+async fn metrics_count_what_went_in_and_out() {
+    let world = World::new();
+    let articles = unique_articles(40);
+    let mut payloads: Vec<Vec<u8>> = articles.iter().map(|(_, p)| p.clone()).collect();
+    // One article carrying a paragraph twice: one `repeated` drop.
+    payloads.push(
+        br#"{"id": "twice", "source": "metrics-test", "body": "A paragraph that is here twice.\nA paragraph that is here twice."}"#
+            .to_vec(),
+    );
+    let bad = bad_messages();
+    payloads.extend(bad.iter().map(|(b, _)| b.clone()));
+    world.publish(&payloads).await;
+
+    let port = free_port();
+    let worker = spawn_worker_process(
+        &world,
+        &[
+            ("PARAPRINT_METRICS__LISTEN", &format!("127.0.0.1:{port}")),
+            // The `too_large` bad message is 70 kB.
+            ("PARAPRINT_LIMITS__MAX_MESSAGE_BYTES", "65536"),
+        ],
+    );
+    world.wait_for(world.output_queue(), 41, LONG).await;
+    world
+        .wait_for(world.dead_queue(), bad.len() as u32, LONG)
+        .await;
+    world.wait_for_empty(world.input_queue(), LONG).await;
+
+    assert_eq!(http_get(port, "/healthz").await.unwrap().0, 200);
+    wait_for_status(port, "/readyz", 200, LONG).await;
+    let (status, text) = http_get(port, "/metrics").await.unwrap();
+    assert_eq!(status, 200);
+
+    let records = world.drain(world.output_queue()).await;
+    let (mut kept, mut dropped) = (0.0, HashMap::<String, f64>::new());
+    for record in &records {
+        let v: serde_json::Value = serde_json::from_slice(&record.data).unwrap();
+        kept += v["counts"]["kept"].as_f64().unwrap();
+        for d in v["dropped"].as_array().unwrap() {
+            *dropped
+                .entry(d["reason"].as_str().unwrap().to_string())
+                .or_default() += 1.0;
+        }
+    }
+    assert_eq!(records.len(), 41);
+    assert!(dropped["repeated_in_article"] >= 1.0);
+
+    let total = (records.len() + bad.len()) as f64;
+    assert_eq!(
+        sample_sum(&text, "paraprint_articles_received_total", &[]),
+        total
+    );
+    assert_eq!(sample_sum(&text, "paraprint_articles_total", &[]), 41.0);
+    // 41 sources, 20 of them named (metrics.source_labels), the other 21 counted together.
+    let named: std::collections::HashSet<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("paraprint_articles_total{"))
+        .filter_map(|l| l.split("source=\"").nth(1)?.split('"').next())
+        .collect();
+    assert_eq!(named.len(), 21, "{named:?}");
+    assert_eq!(
+        sample_sum(&text, "paraprint_articles_total", &["source=\"other\""]),
+        21.0
+    );
+    assert_eq!(
+        sample_sum(&text, "paraprint_paragraphs_kept_total", &[]),
+        kept
+    );
+    for (reason, n) in &dropped {
+        let label = format!("reason=\"{reason}\"");
+        assert_eq!(
+            sample_sum(&text, "paraprint_paragraphs_dropped_total", &[&label]),
+            *n,
+            "{reason}"
+        );
+    }
+    let mut codes: HashMap<&str, f64> = HashMap::new();
+    for (_, code) in &bad {
+        *codes.entry(code).or_default() += 1.0;
+    }
+    for (code, n) in codes {
+        let label = format!("code=\"{code}\"");
+        assert_eq!(
+            sample_sum(&text, "paraprint_dead_letters_total", &[&label]),
+            n
+        );
+    }
+    assert_eq!(sample_sum(&text, "paraprint_in_flight", &[]), 0.0);
+    assert_eq!(sample_sum(&text, "paraprint_ready", &[]), 1.0);
+    // Every article went through one confirmed publish and at least one store call.
+    assert_eq!(
+        sample_sum(&text, "paraprint_publish_confirm_seconds_count", &[]),
+        total
+    );
+    assert!(sample_sum(&text, "paraprint_store_seconds_count", &[]) >= 41.0);
+    assert!(
+        sample_sum(
+            &text,
+            "paraprint_store_size",
+            &["measure=\"template_keys\""]
+        ) > 0.0
+    );
+    assert_eq!(terminate(worker), Some(0));
+}
+
+#[tokio::test]
+async fn metrics_port_zero_picks_a_free_port() {
+    let world = World::new();
+    // Two workers on the default-style setting `127.0.0.1:0` both start and serve.
+    let a = spawn_worker_process(&world, &[]);
+    let b = spawn_worker_process(&world, &[("PARAPRINT_STORE__PATH", "")]);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(terminate(a), Some(0));
+    assert_eq!(terminate(b), Some(0));
+}
+
+/// Runs `paraprint` with `args` and `env` until it exits or `after` passes, then returns what
+/// it wrote to stderr and stdout, and what `/readyz` answered on `probe` along the way.
+fn output_of(args: &[&str], env: &[(&str, &str)], after: Duration, probe: Option<u16>) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paraprint"))
+        .args(args)
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + after;
+    let mut out = String::new();
+    while std::time::Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        if let Some(port) = probe
+            && let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port))
+        {
+            use std::io::Write;
+            let _ =
+                stream.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let _ = stream.read_to_string(&mut out);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    out
+}
+
+#[test]
+fn passwords_appear_in_no_log_line_and_no_printed_configuration() {
+    let secret = format!("Pw{:x}", rand::random::<u64>());
+    let amqp = format!("amqp://guest:{secret}@127.0.0.1:5672/%2f");
+    let redis = format!("redis://default:{secret}@127.0.0.1:6379/0");
+    for format in ["human", "json"] {
+        let port = free_port().to_string();
+        let listen = format!("127.0.0.1:{port}");
+        let env = [
+            ("PARAPRINT_AMQP__URL", amqp.as_str()),
+            ("PARAPRINT_STORE__BACKEND", "redis"),
+            ("PARAPRINT_STORE__REDIS_URL", redis.as_str()),
+            ("PARAPRINT_STORE__PATH", ""),
+            ("PARAPRINT_METRICS__LISTEN", listen.as_str()),
+            ("PARAPRINT_WORKER__RETRY_INITIAL_MS", "50"),
+            ("PARAPRINT_LOG__FORMAT", format),
+            // Every crate's debug lines too, where a library might print a URL.
+            ("RUST_LOG", "debug"),
+        ];
+        // The broker refuses the password: the worker logs its failures and retries.
+        let logs = output_of(&["run"], &env, Duration::from_secs(4), port.parse().ok());
+        assert!(logs.contains("reconnecting"), "{logs}");
+        // /readyz names the failing store (Redis refuses the password) without the password.
+        assert!(logs.contains("not ready"), "{logs}");
+        assert!(
+            !logs.contains(&secret),
+            "a log line holds the password:\n{logs}"
+        );
+
+        let printed = output_of(&["config"], &env, Duration::from_secs(30), None);
+        assert!(printed.contains("[amqp]"), "{printed}");
+        assert!(!printed.contains(&secret), "{printed}");
+    }
+}
