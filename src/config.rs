@@ -107,6 +107,17 @@ pub struct BoilerplateSettings {
     pub html_max_link_density: f64,
     /// HTML: drop blocks outside the element that holds most of the page's prose.
     pub html_main_content: bool,
+    /// Lines that no boilerplate rule may drop, per source.
+    pub allow: Vec<AllowedLine>,
+}
+
+/// A line that is never dropped as boilerplate for `source` (`*`: for every source). Matched
+/// like keys are: case, punctuation and spacing do not matter.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowedLine {
+    pub source: String,
+    pub line: String,
 }
 
 impl BoilerplateSettings {

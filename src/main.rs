@@ -61,6 +61,20 @@ enum Command {
         /// The input file, or `-` for standard input.
         input: PathBuf,
     },
+    /// Move dead letters back to the input exchange after a fix, each acked in the dead queue
+    /// only once the broker confirmed its copy; each dead letter moves at most once per run.
+    Redrive {
+        /// Move at most N dead letters.
+        #[arg(long, value_name = "N")]
+        limit: Option<u64>,
+        /// Only dead letters with this code (repeatable): an x-paraprint-error code, or
+        /// delivery_limit for the broker's; the others stay in the dead queue.
+        #[arg(long = "code", value_name = "CODE")]
+        codes: Vec<String>,
+        /// Count the dead letters by code and move nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Score cleaning quality on a JSON-lines file whose articles carry per-paragraph truth.
     Eval {
         /// The labelled file (see tests/fixtures/eval/README.md for the format).
@@ -143,6 +157,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "paraprint: {} lines were not published (see above)",
                     summary.failed
                 );
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Redrive {
+            limit,
+            codes,
+            dry_run,
+        } => {
+            let options = commands::redrive::Options {
+                limit,
+                codes,
+                dry_run,
+                progress: commands::clean::wants_progress(),
+            };
+            let summary = commands::redrive::run(&settings, &options).await?;
+            eprint!("{}", summary.report(dry_run));
+            if summary.failed > 0 {
                 return Ok(ExitCode::from(1));
             }
             Ok(ExitCode::SUCCESS)

@@ -15,6 +15,9 @@
 //!    in the trailing part of the article opens a zone that drops the short lines and fragments
 //!    after it, until prose resumes.
 //!
+//! 8. `boilerplate.allow`: a line the operator allows for the source is kept whatever rule 4–7
+//!    said.
+//!
 //! Then the article is a copy of the earlier article holding the largest share of its kept
 //! characters, when that share reaches `copies.containment`.
 
@@ -260,6 +263,15 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
             } else if !p.shape.sentence_like || p.shape.words < settings.zone_short_words {
                 set_if_kept(&mut reasons[i], BoilerplateRule::TrailingZone);
             }
+        }
+    }
+
+    // The operator's allow list overrides every boilerplate rule.
+    for (p, reason) in paras.iter().zip(reasons.iter_mut()) {
+        if let (Some(DropReason::Boilerplate(_)), Some(keys)) = (*reason, p.keys)
+            && engine.allowed(&prepared.observation.source, &keys.content)
+        {
+            *reason = None;
         }
     }
 

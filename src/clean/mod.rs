@@ -11,7 +11,7 @@ pub mod key;
 pub mod paragraph;
 pub mod shape;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use sha2::{Digest, Sha256};
@@ -110,6 +110,8 @@ pub struct Engine {
     pub(crate) copies: CopySettings,
     /// Markers normalized with the key recipe, so they match however a site spells them.
     markers: Vec<String>,
+    /// Content keys of `boilerplate.allow` lines, by source (`*`: every source).
+    allowed: HashMap<String, HashSet<Key>>,
 }
 
 impl Engine {
@@ -122,11 +124,28 @@ impl Engine {
             .collect();
         markers.sort();
         markers.dedup();
+        let mut allowed: HashMap<String, HashSet<Key>> = HashMap::new();
+        for allow in &boilerplate.allow {
+            if let Some(keys) = key::keys(&allow.line) {
+                allowed
+                    .entry(allow.source.clone())
+                    .or_default()
+                    .insert(keys.content);
+            }
+        }
         Engine {
             boilerplate,
             copies,
             markers,
+            allowed,
         }
+    }
+
+    /// Whether the operator allows this paragraph for this source (`boilerplate.allow`).
+    pub(crate) fn allowed(&self, source: &str, content: &Key) -> bool {
+        [source, "*"]
+            .iter()
+            .any(|s| self.allowed.get(*s).is_some_and(|keys| keys.contains(content)))
     }
 
     /// The largest number of articles any rule asks for: stores need not count beyond it.

@@ -4,4 +4,5 @@
 pub mod clean;
 pub mod eval;
 pub mod publish;
+pub mod redrive;
 pub mod show_config;

@@ -10,6 +10,7 @@ pub mod redis;
 
 use async_trait::async_trait;
 
+use crate::clean::key::ParagraphKeys;
 use crate::clean::{Facts, Observation, Outcome};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use embedded::EmbeddedStore;
@@ -20,6 +21,14 @@ pub use redis::RedisStore;
 #[derive(Debug, thiserror::Error)]
 #[error("state store unavailable: {0}")]
 pub struct StoreError(pub String);
+
+/// A template key of a source and the distinct articles that had it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateCount {
+    /// The first 16 bytes of the template key, as stores keep it.
+    pub key: [u8; 16],
+    pub articles: u32,
+}
 
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -33,6 +42,20 @@ pub trait Store: Send + Sync {
         observation: &Observation,
         outcome: &Outcome,
     ) -> Result<(), StoreError>;
+
+    /// The source's template keys seen in the most distinct articles within the window, most
+    /// first. Counts saturate a little past the engine's largest threshold.
+    async fn top_templates(
+        &self,
+        source: &str,
+        limit: usize,
+    ) -> Result<Vec<TemplateCount>, StoreError>;
+
+    /// Forgets what was learned about `source`: one line's template sightings and its title
+    /// (if it is one), or with `None` all of the source's template sightings. Recent titles and
+    /// outcomes stay, so link lists are still known and redeliveries are still republished
+    /// identically. Returns how many entries went.
+    async fn forget(&self, source: &str, line: Option<&ParagraphKeys>) -> Result<u64, StoreError>;
 
     /// Answers when the store is reachable now (for `/readyz`).
     async fn ping(&self) -> Result<(), StoreError> {

@@ -31,7 +31,8 @@ use redis::{Script, ScriptInvocation, TlsCertificates, Value};
 use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
-use super::{Clock, Store, StoreError};
+use super::{Clock, Store, StoreError, TemplateCount};
+use crate::clean::key::ParagraphKeys;
 use crate::clean::key::KEY_FORMAT;
 use crate::clean::{Facts, Observation, Outcome};
 use crate::config::{StoreSettings, read_ca_file};
@@ -100,6 +101,30 @@ for i, k in ipairs(KEYS) do
   out[i] = holder
 end
 return out
+"#;
+
+const TOP_SCRIPT: &str = r#"
+-- KEYS[1] source index. ARGV: oldest time in the window. Returns key, count, key, count …
+local out = {}
+for _, k in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local n = redis.call('ZCOUNT', k, ARGV[1], '+inf')
+  if n > 0 then out[#out + 1] = k; out[#out + 1] = n end
+end
+return out
+"#;
+
+const FORGET_SCRIPT: &str = r#"
+-- KEYS[1] source index, then (one line) its template key and its title key.
+-- Without a line, every template key in the index goes.
+local n = 0
+if #KEYS == 1 then
+  for _, k in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do n = n + redis.call('DEL', k) end
+  redis.call('DEL', KEYS[1])
+else
+  n = redis.call('DEL', KEYS[2], KEYS[3])
+  redis.call('ZREM', KEYS[1], KEYS[2])
+end
+return n
 "#;
 
 /// Keys outlive the window a little, so the window's own filtering decides, not expiry races.
@@ -371,6 +396,47 @@ impl Store for RedisStore {
         let mut cmd = redis::cmd("SET");
         cmd.arg(key).arg(value).arg("PX").arg(self.ttl_ms());
         conn.query::<()>(&cmd).await.map_err(unavailable)
+    }
+
+    async fn top_templates(
+        &self,
+        source: &str,
+        limit: usize,
+    ) -> Result<Vec<TemplateCount>, StoreError> {
+        let conn = self.connection().await?;
+        let tag = self.source_tag(source);
+        let oldest = self.clock.now_ms().saturating_sub(self.window_ms);
+        let script = Script::new(TOP_SCRIPT);
+        let mut call = script.prepare_invoke();
+        call.key(format!("{tag}:i").into_bytes()).arg(oldest);
+        let reply: Vec<Value> = conn.invoke(&call).await.map_err(unavailable)?;
+        let prefix = binary_key(&tag, "t", b"").len();
+        let mut out: Vec<TemplateCount> = reply
+            .chunks(2)
+            .filter_map(|pair| match pair {
+                [Value::BulkString(name), Value::Int(n)] => Some(TemplateCount {
+                    key: name.get(prefix..)?.try_into().ok()?,
+                    articles: (*n).clamp(0, i64::from(u32::MAX)) as u32,
+                }),
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| b.articles.cmp(&a.articles).then(a.key.cmp(&b.key)));
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    async fn forget(&self, source: &str, line: Option<&ParagraphKeys>) -> Result<u64, StoreError> {
+        let conn = self.connection().await?;
+        let tag = self.source_tag(source);
+        let script = Script::new(FORGET_SCRIPT);
+        let mut call = script.prepare_invoke();
+        call.key(format!("{tag}:i").into_bytes());
+        if let Some(keys) = line {
+            call.key(binary_key(&tag, "t", &keys.template.short()))
+                .key(binary_key(&tag, "n", &keys.content.short()));
+        }
+        conn.invoke(&call).await.map_err(unavailable)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

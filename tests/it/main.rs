@@ -7,5 +7,6 @@ mod common;
 mod support;
 
 mod operating;
+mod redrive;
 mod scaling;
 mod worker;

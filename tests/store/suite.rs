@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use paraprint::clean::key::Key;
+use paraprint::clean::key::{Key, ParagraphKeys};
 use paraprint::clean::{Engine, Observation, Outcome};
 use paraprint::cleaner::Cleaner;
 use paraprint::config::StoreSettings;
@@ -212,6 +212,56 @@ pub async fn titles_of_other_articles_are_known(s: Subject) {
     assert_eq!(facts.titles_of_others, [false], "not its own title");
 }
 
+pub async fn top_templates_and_forget(s: Subject) {
+    let line = |t: &str| ParagraphKeys {
+        content: Key::of(t),
+        template: Key::of(t),
+        chars: t.len(),
+    };
+    let (footer, menu) = ("subscribe to our newsletter", "home world sport");
+    for (i, id) in ["a", "b", "c", "d"].iter().enumerate() {
+        let mut lines = vec![footer.to_string()];
+        if i < 2 {
+            lines.push(menu.into());
+        }
+        s.store.observe(&observation(id, "s", &lines)).await.unwrap();
+    }
+    s.store
+        .observe(&observation("x", "other", &[footer.to_string()]))
+        .await
+        .unwrap();
+    let top = s.store.top_templates("s", 10).await.unwrap();
+    let counts: Vec<(Key, u32)> = vec![(Key::of(footer), 4), (Key::of(menu), 2)];
+    assert_eq!(
+        top.iter().map(|t| (t.key, t.articles)).collect::<Vec<_>>(),
+        counts.iter().map(|(k, n)| (k.short(), *n)).collect::<Vec<_>>()
+    );
+    assert_eq!(s.store.top_templates("s", 1).await.unwrap().len(), 1);
+
+    assert!(s.store.forget("s", Some(&line(footer))).await.unwrap() >= 1);
+    let facts = s
+        .store
+        .observe(&observation("e", "s", &[footer.to_string()]))
+        .await
+        .unwrap();
+    assert_eq!(facts.template_articles, [0], "forgotten: counting starts again");
+    let elsewhere = s
+        .store
+        .observe(&observation("y", "other", &[footer.to_string()]))
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.template_articles, [1], "other sources keep theirs");
+
+    assert!(s.store.forget("s", None).await.unwrap() >= 2);
+    assert!(s.store.top_templates("s", 10).await.unwrap().is_empty());
+    let facts = s
+        .store
+        .observe(&observation("f", "s", &[menu.to_string()]))
+        .await
+        .unwrap();
+    assert_eq!(facts.template_articles, [0]);
+}
+
 pub async fn outcomes_are_remembered_for_the_window(s: Subject) {
     let obs = observation("a", "s", &footer());
     assert_eq!(s.store.observe(&obs).await.unwrap().previous, None);
@@ -330,6 +380,10 @@ macro_rules! behaviour_suite {
         #[tokio::test]
         async fn titles_of_other_articles_are_known() {
             $crate::suite::titles_of_other_articles_are_known($make(|_| {}).await).await
+        }
+        #[tokio::test]
+        async fn top_templates_and_forget() {
+            $crate::suite::top_templates_and_forget($make(|_| {}).await).await
         }
         #[tokio::test]
         async fn outcomes_are_remembered_for_the_window() {

@@ -37,6 +37,12 @@ pub enum Entry {
         article_id: String,
         outcome: Outcome,
     },
+    /// An operator's `paraprint state forget`: appended last, so older logs still read.
+    Forget {
+        source: String,
+        /// Template and content short keys of one line; `None`: the whole source.
+        line: Option<([u8; 16], [u8; 16])>,
+    },
 }
 
 impl Entry {
@@ -51,6 +57,9 @@ impl Entry {
                 outcome,
             } => {
                 state.remember(article_id, outcome, *at_ms, limits);
+            }
+            Entry::Forget { source, line } => {
+                state.forget(source, *line);
             }
         }
     }

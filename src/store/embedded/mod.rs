@@ -17,7 +17,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{Clock, Store, StoreError};
+use super::{Clock, Store, StoreError, TemplateCount};
+use crate::clean::key::ParagraphKeys;
 use crate::clean::{Facts, Observation, Outcome};
 use crate::config::StoreSettings;
 use journal::{Entry, Journal};
@@ -186,6 +187,32 @@ impl Store for EmbeddedStore {
                 outcome: outcome.clone(),
             },
         )
+    }
+
+    async fn top_templates(
+        &self,
+        source: &str,
+        limit: usize,
+    ) -> Result<Vec<TemplateCount>, StoreError> {
+        let now = self.clock.now_ms();
+        Ok(self
+            .lock()
+            .state
+            .top_templates(source, now, &self.limits, limit))
+    }
+
+    async fn forget(&self, source: &str, line: Option<&ParagraphKeys>) -> Result<u64, StoreError> {
+        let line = line.map(|k| (k.template.short(), k.content.short()));
+        let mut inner = self.lock();
+        let gone = inner.state.forget(source, line);
+        self.log(
+            &mut inner,
+            Entry::Forget {
+                source: source.to_string(),
+                line,
+            },
+        )?;
+        Ok(gone)
     }
 
     async fn size(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::clean::{Facts, Observation, Outcome};
 use crate::config::StoreSettings;
+use crate::store::TemplateCount;
 
 pub type ShortKey = [u8; 16];
 
@@ -95,6 +96,60 @@ impl State {
 
     pub fn template_keys(&self) -> usize {
         self.template_keys
+    }
+
+    /// Template keys of a source by fresh sightings, most first.
+    pub fn top_templates(
+        &self,
+        source: &str,
+        now: u64,
+        limits: &Limits,
+        limit: usize,
+    ) -> Vec<TemplateCount> {
+        let Some(state) = self.sources.peek(source) else {
+            return Vec::new();
+        };
+        let mut out: Vec<TemplateCount> = state
+            .templates
+            .iter()
+            .map(|(key, sightings)| TemplateCount {
+                key: *key,
+                articles: sightings
+                    .iter()
+                    .filter(|s| limits.fresh(s.at_ms, now))
+                    .count() as u32,
+            })
+            .filter(|t| t.articles > 0)
+            .collect();
+        out.sort_by(|a, b| b.articles.cmp(&a.articles).then(a.key.cmp(&b.key)));
+        out.truncate(limit);
+        out
+    }
+
+    /// Forgets one line's template and title for a source, or (`None`) all its templates.
+    pub fn forget(&mut self, source: &str, line: Option<(ShortKey, ShortKey)>) -> u64 {
+        match line {
+            None => match self.sources.peek_mut(source) {
+                Some(state) => {
+                    let gone = state.templates.len();
+                    state.templates.clear();
+                    self.template_keys -= gone;
+                    gone as u64
+                }
+                None => 0,
+            },
+            Some((template, content)) => {
+                let Some(state) = self.sources.peek_mut(source) else {
+                    return 0;
+                };
+                let template_gone = state.templates.pop(&template).is_some();
+                let title_gone = state.titles.pop(&content).is_some();
+                if template_gone {
+                    self.template_keys -= 1;
+                }
+                u64::from(template_gone) + u64::from(title_gone)
+            }
+        }
     }
 
     /// Entries held, by kind.
