@@ -75,6 +75,15 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Inspect or correct what the store learned about a source. With the embedded store, stop
+    /// the worker first: its folder is locked while a worker runs.
+    State {
+        /// The embedded store's folder (overrides store.path and store.backend).
+        #[arg(long, global = true)]
+        state: Option<PathBuf>,
+        #[command(subcommand)]
+        action: StateAction,
+    },
     /// Score cleaning quality on a JSON-lines file whose articles carry per-paragraph truth.
     Eval {
         /// The labelled file (see tests/fixtures/eval/README.md for the format).
@@ -88,6 +97,27 @@ enum Command {
     },
     /// Print the effective configuration (secrets redacted).
     Config,
+}
+
+#[derive(Subcommand)]
+enum StateAction {
+    /// The source's most recurring template keys with their article counts.
+    Show {
+        source: String,
+        /// How many keys to show.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// A JSON-lines file of the source's raw articles, to show each key's line.
+        #[arg(long)]
+        sample: Option<PathBuf>,
+    },
+    /// Forget one line (given as text: case, punctuation and spacing do not matter), or
+    /// without --line every template the source has; it is learned again from new articles.
+    Forget {
+        source: String,
+        #[arg(long)]
+        line: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -176,6 +206,49 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             eprint!("{}", summary.report(dry_run));
             if summary.failed > 0 {
                 return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::State { state, action } => {
+            let mut settings = settings;
+            if let Some(state) = state {
+                settings.store.backend = StoreBackend::Embedded;
+                settings.store.path = state.display().to_string();
+            }
+            if settings.store.backend == StoreBackend::Embedded && settings.store.path.is_empty() {
+                anyhow::bail!("store.path is empty: a memory-only store has nothing to inspect");
+            }
+            let cleaner = Cleaner::from_settings(&settings, Arc::new(SystemClock))?;
+            match action {
+                StateAction::Show {
+                    source,
+                    top,
+                    sample,
+                } => {
+                    let texts = match sample {
+                        Some(path) => {
+                            let file = std::fs::File::open(&path)
+                                .with_context(|| format!("cannot open {}", path.display()))?;
+                            commands::state::sample_texts(
+                                &cleaner,
+                                &source,
+                                &mut BufReader::new(file),
+                                settings.limits.max_message_bytes,
+                            )?
+                        }
+                        None => Default::default(),
+                    };
+                    let shown =
+                        commands::state::show(&cleaner, &source, top, &texts, &mut io::stdout())
+                            .await?;
+                    if shown == 0 {
+                        eprintln!("paraprint: nothing learned about source {source:?}");
+                    }
+                }
+                StateAction::Forget { source, line } => {
+                    let gone = commands::state::forget(&cleaner, &source, line.as_deref()).await?;
+                    eprintln!("paraprint: forgot {gone} entries of source {source:?}");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

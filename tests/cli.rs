@@ -169,3 +169,113 @@ fn learn_primes_the_state_that_clean_uses() {
         "fresh store"
     );
 }
+
+fn kept(out: &Output, line: &str) -> bool {
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    record["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p == line)
+}
+
+/// An operator sees what was learned about a source (`state show`, with the lines from a
+/// sample), forgets a line wrongly learned, and the next article keeps it again.
+#[test]
+fn forget_makes_a_dropped_line_kept_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let state = state.to_str().unwrap();
+    let footer = "Subscribe to the Daily Example newsletter today.";
+    let out = paraprint(&["learn", "--state", state], history(0..4).as_bytes());
+    assert!(out.status.success());
+    assert!(!kept(
+        &paraprint(&["clean", "--state", state], history(4..5).as_bytes()),
+        footer
+    ));
+
+    let sample = dir.path().join("sample.jsonl");
+    std::fs::write(&sample, history(0..2)).unwrap();
+    let shown = paraprint(
+        &[
+            "state",
+            "show",
+            "daily.example",
+            "--state",
+            state,
+            "--sample",
+            sample.to_str().unwrap(),
+        ],
+        b"",
+    );
+    let table = String::from_utf8_lossy(&shown.stdout);
+    let first = table.lines().nth(1).unwrap_or_default();
+    assert!(
+        first.trim_start().starts_with("5 ") && first.ends_with(footer),
+        "{table}"
+    );
+
+    // Case, punctuation and spacing do not matter, as with keys.
+    let forgot = paraprint(
+        &[
+            "state",
+            "forget",
+            "daily.example",
+            "--line",
+            "subscribe to the daily example newsletter today",
+            "--state",
+            state,
+        ],
+        b"",
+    );
+    assert!(
+        String::from_utf8_lossy(&forgot.stderr).contains("forgot 1 entries"),
+        "{}",
+        String::from_utf8_lossy(&forgot.stderr)
+    );
+    assert!(kept(
+        &paraprint(&["clean", "--state", state], history(5..6).as_bytes()),
+        footer
+    ));
+}
+
+/// A line on the allow list is never dropped as boilerplate, however often it recurs.
+#[test]
+fn allowed_lines_are_never_boilerplate() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("allow.toml");
+    std::fs::write(
+        &config,
+        "[[boilerplate.allow]]\nsource = \"daily.example\"\nline = \"SUBSCRIBE to the Daily Example newsletter today!\"\n",
+    )
+    .unwrap();
+    let footer = "Subscribe to the Daily Example newsletter today.";
+    let out = paraprint(
+        &["clean", "--config", config.to_str().unwrap()],
+        history(0..6).as_bytes(),
+    );
+    assert!(out.status.success());
+    let last = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let record: serde_json::Value = serde_json::from_str(&last).unwrap();
+    assert!(
+        record["paragraphs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == footer)
+    );
+    // Without the allow list the same stream drops it.
+    let out = paraprint(&["clean"], history(0..6).as_bytes());
+    let last = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(!last.contains(footer));
+}

@@ -6,3 +6,4 @@ pub mod eval;
 pub mod publish;
 pub mod redrive;
 pub mod show_config;
+pub mod state;

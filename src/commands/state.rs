@@ -1,0 +1,81 @@
+//! `paraprint state`: what the store learned about a source, and forgetting it.
+//!
+//! Stores keep keys, not text (text would multiply their memory), so `show` prints each
+//! recurring template key with its article count, and the line's text when a sample of the
+//! source's raw articles (`--sample`, JSON lines) holds a paragraph with that key.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+
+use crate::article::RawArticle;
+use crate::clean::key;
+use crate::cleaner::Cleaner;
+use crate::store::StoreError;
+
+/// Texts of the paragraphs of `source`'s articles in a JSON-lines sample, by short template key.
+pub fn sample_texts(
+    cleaner: &Cleaner,
+    source: &str,
+    sample: &mut dyn BufRead,
+    max_message_bytes: usize,
+) -> std::io::Result<HashMap<[u8; 16], String>> {
+    let mut texts = HashMap::new();
+    for line in sample.lines() {
+        let line = line?;
+        let Ok(article) = RawArticle::parse(line.as_bytes(), max_message_bytes) else {
+            continue; // a sample is a convenience: lines that are not articles are skipped
+        };
+        if article.source != source {
+            continue;
+        }
+        let prepared = cleaner.engine().prepare(article);
+        for (i, para) in prepared.paras.iter().enumerate() {
+            if let Some(keys) = para.keys {
+                texts
+                    .entry(keys.template.short())
+                    .or_insert_with(|| prepared.text(i).to_string());
+            }
+        }
+    }
+    Ok(texts)
+}
+
+/// Prints the source's `top` template keys with their counts (and texts, when known).
+pub async fn show(
+    cleaner: &Cleaner,
+    source: &str,
+    top: usize,
+    texts: &HashMap<[u8; 16], String>,
+    out: &mut dyn Write,
+) -> Result<usize, anyhow::Error> {
+    let templates = cleaner.store().top_templates(source, top).await?;
+    let threshold = cleaner.engine().count_cap();
+    writeln!(out, "articles  template key                      line")?;
+    for t in &templates {
+        let text = texts.get(&t.key).map(String::as_str).unwrap_or("?");
+        // Counts saturate just past the largest threshold a rule uses: more changes nothing.
+        let count = if t.articles > threshold {
+            format!("{threshold}+")
+        } else {
+            t.articles.to_string()
+        };
+        writeln!(out, "{count:>8}  {}  {text}", hex::encode(t.key))?;
+    }
+    Ok(templates.len())
+}
+
+/// Forgets one line (by its text) or, with `None`, every template of the source.
+pub async fn forget(
+    cleaner: &Cleaner,
+    source: &str,
+    line: Option<&str>,
+) -> Result<u64, anyhow::Error> {
+    let keys = match line {
+        Some(text) => Some(key::keys(text).ok_or_else(|| {
+            anyhow::anyhow!("the line {text:?} is empty once normalized: nothing to forget")
+        })?),
+        None => None,
+    };
+    let gone: Result<u64, StoreError> = cleaner.store().forget(source, keys.as_ref()).await;
+    Ok(gone?)
+}
