@@ -143,9 +143,11 @@ impl Engine {
 
     /// Whether the operator allows this paragraph for this source (`boilerplate.allow`).
     pub(crate) fn allowed(&self, source: &str, content: &Key) -> bool {
-        [source, "*"]
-            .iter()
-            .any(|s| self.allowed.get(*s).is_some_and(|keys| keys.contains(content)))
+        [source, "*"].iter().any(|s| {
+            self.allowed
+                .get(*s)
+                .is_some_and(|keys| keys.contains(content))
+        })
     }
 
     /// The largest number of articles any rule asks for: stores need not count beyond it.

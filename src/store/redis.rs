@@ -32,8 +32,8 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
 use super::{Clock, Store, StoreError, TemplateCount};
-use crate::clean::key::ParagraphKeys;
 use crate::clean::key::KEY_FORMAT;
+use crate::clean::key::ParagraphKeys;
 use crate::clean::{Facts, Observation, Outcome};
 use crate::config::{StoreSettings, read_ca_file};
 

@@ -224,7 +224,10 @@ pub async fn top_templates_and_forget(s: Subject) {
         if i < 2 {
             lines.push(menu.into());
         }
-        s.store.observe(&observation(id, "s", &lines)).await.unwrap();
+        s.store
+            .observe(&observation(id, "s", &lines))
+            .await
+            .unwrap();
     }
     s.store
         .observe(&observation("x", "other", &[footer.to_string()]))
@@ -234,7 +237,10 @@ pub async fn top_templates_and_forget(s: Subject) {
     let counts: Vec<(Key, u32)> = vec![(Key::of(footer), 4), (Key::of(menu), 2)];
     assert_eq!(
         top.iter().map(|t| (t.key, t.articles)).collect::<Vec<_>>(),
-        counts.iter().map(|(k, n)| (k.short(), *n)).collect::<Vec<_>>()
+        counts
+            .iter()
+            .map(|(k, n)| (k.short(), *n))
+            .collect::<Vec<_>>()
     );
     assert_eq!(s.store.top_templates("s", 1).await.unwrap().len(), 1);
 
@@ -244,13 +250,21 @@ pub async fn top_templates_and_forget(s: Subject) {
         .observe(&observation("e", "s", &[footer.to_string()]))
         .await
         .unwrap();
-    assert_eq!(facts.template_articles, [0], "forgotten: counting starts again");
+    assert_eq!(
+        facts.template_articles,
+        [0],
+        "forgotten: counting starts again"
+    );
     let elsewhere = s
         .store
         .observe(&observation("y", "other", &[footer.to_string()]))
         .await
         .unwrap();
-    assert_eq!(elsewhere.template_articles, [1], "other sources keep theirs");
+    assert_eq!(
+        elsewhere.template_articles,
+        [1],
+        "other sources keep theirs"
+    );
 
     assert!(s.store.forget("s", None).await.unwrap() >= 2);
     assert!(s.store.top_templates("s", 10).await.unwrap().is_empty());
