@@ -16,5 +16,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
 WORKDIR /var/lib/paraprint
 COPY --from=build /src/target/release/paraprint /usr/local/bin/paraprint
 USER paraprint
+# /metrics, /healthz and /readyz; inside a container they must listen on every interface.
+ENV PARAPRINT_METRICS__LISTEN=0.0.0.0:9102
+EXPOSE 9102
+HEALTHCHECK --interval=10s --timeout=10s --start-period=30s CMD ["paraprint", "health", "--ready"]
 ENTRYPOINT ["paraprint"]
 CMD ["run"]

@@ -97,6 +97,12 @@ enum Command {
     },
     /// Print the effective configuration (secrets redacted).
     Config,
+    /// Ask the worker running on metrics.listen whether it is alive (or, with --ready, ready):
+    /// exit 0 if so, 1 if not. For container health checks.
+    Health {
+        #[arg(long)]
+        ready: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -263,6 +269,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let report = commands::eval::run(&settings, &cleaner, &lines, prime).await?;
             commands::eval::print(&report, json, &mut io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Health { ready } => {
+            if settings.metrics.listen.is_empty() {
+                anyhow::bail!("metrics.listen is empty: the worker serves no health endpoint");
+            }
+            let path = if ready { "/readyz" } else { "/healthz" };
+            match commands::health::probe(&settings.metrics.listen, path).await {
+                Ok((200, _)) => Ok(ExitCode::SUCCESS),
+                Ok((status, body)) => {
+                    eprintln!("paraprint: {path} answered {status}: {}", body.trim());
+                    Ok(ExitCode::from(1))
+                }
+                Err(e) => {
+                    eprintln!("paraprint: {e:#}");
+                    Ok(ExitCode::from(1))
+                }
+            }
         }
         Command::Config => {
             commands::show_config::run(&settings, &mut io::stdout().lock())?;

@@ -3,6 +3,7 @@
 
 pub mod clean;
 pub mod eval;
+pub mod health;
 pub mod publish;
 pub mod redrive;
 pub mod show_config;

@@ -129,7 +129,20 @@ async fn metrics_count_what_went_in_and_out() {
             &["measure=\"template_keys\""]
         ) > 0.0
     );
+    // The container health check: `paraprint health [--ready]` asks the same endpoints.
+    let listen = format!("127.0.0.1:{port}");
+    let health = |ready: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_paraprint"));
+        cmd.arg("health").env("PARAPRINT_METRICS__LISTEN", &listen);
+        if ready {
+            cmd.arg("--ready");
+        }
+        cmd.output().unwrap().status.code()
+    };
+    assert_eq!(health(false), Some(0));
+    assert_eq!(health(true), Some(0));
     assert_eq!(terminate(worker), Some(0));
+    assert_eq!(health(false), Some(1), "no worker: unhealthy");
 }
 
 #[tokio::test]

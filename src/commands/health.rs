@@ -1,0 +1,41 @@
+//! `paraprint health`: the container health check. Asks a running worker's `/healthz` (or
+//! `/readyz`) on `metrics.listen`, so images need no curl.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// A worker that does not answer within this is unhealthy.
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The status line and body of `GET path` on the worker listening at `listen`.
+pub async fn probe(listen: &str, path: &str) -> anyhow::Result<(u16, String)> {
+    // A worker listening on every interface is reached on loopback.
+    let address = listen
+        .replace("0.0.0.0:", "127.0.0.1:")
+        .replace("[::]:", "[::1]:");
+    let exchange = async {
+        let mut stream = TcpStream::connect(&address).await?;
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await?;
+        anyhow::Ok(response)
+    };
+    let response = tokio::time::timeout(TIMEOUT, exchange)
+        .await
+        .map_err(|_| anyhow::anyhow!("no answer from {address} within {TIMEOUT:?}"))?
+        .map_err(|e| anyhow::anyhow!("cannot reach the worker at {address}: {e}"))?;
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("not an HTTP answer from {address}"))?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((status, body))
+}
