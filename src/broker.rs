@@ -67,11 +67,28 @@ pub async fn connect(settings: &AmqpSettings, role: &str) -> Result<Connection, 
     .await
 }
 
+/// Returns a message may take in the output and dead-letter queues before RabbitMQ drops it.
+/// Since 4.0 a quorum queue without `x-delivery-limit` gets 20, and before 4.3 every requeue
+/// counts (a consumer's nack, a peek in the management UI, a `redrive --dry-run`): with no
+/// dead-letter exchange behind these queues, the 21st would silently lose a record or a dead
+/// letter. `-1` (unlimited on 4.x) is not an option: RabbitMQ 3.x drops on the first return.
+const HOLDING_QUEUE_DELIVERY_LIMIT: i64 = 1_000_000;
+
 fn quorum_queue_arguments() -> FieldTable {
     let mut args = FieldTable::default();
     args.insert(
         "x-queue-type".into(),
         AMQPValue::LongString("quorum".into()),
+    );
+    args
+}
+
+/// The output and dead-letter queues: quorum, holding messages however often they are returned.
+fn holding_queue_arguments() -> FieldTable {
+    let mut args = quorum_queue_arguments();
+    args.insert(
+        "x-delivery-limit".into(),
+        AMQPValue::LongLongInt(HOLDING_QUEUE_DELIVERY_LIMIT),
     );
     args
 }
@@ -161,9 +178,13 @@ pub async fn declare_topology(
     exchange(&t.dead_exchange, ExchangeKind::Fanout)
         .await
         .map_err(step(format!("dead-letter exchange {}", t.dead_exchange)))?;
-    queue(&t.dead_queue, quorum_queue_arguments())
+    queue(&t.dead_queue, holding_queue_arguments())
         .await
-        .map_err(step(format!("dead-letter queue {}", t.dead_queue)))?;
+        .map_err(step(format!(
+            "dead-letter queue {} (if it exists with other arguments, RabbitMQ will not change \
+                 them: move its messages, delete it, or set them by policy)",
+            t.dead_queue
+        )))?;
     exchange(&t.input_exchange, ExchangeKind::Direct)
         .await
         .map_err(step(format!("input exchange {}", t.input_exchange)))?;
@@ -178,9 +199,13 @@ pub async fn declare_topology(
         .await
         .map_err(step(format!("output exchange {}", t.output_exchange)))?;
     if !t.output_queue.is_empty() {
-        queue(&t.output_queue, quorum_queue_arguments())
+        queue(&t.output_queue, holding_queue_arguments())
             .await
-            .map_err(step(format!("output queue {}", t.output_queue)))?;
+            .map_err(step(format!(
+                "output queue {} (if it exists with other arguments, RabbitMQ will not change \
+                 them: move its messages, delete it, or set them by policy)",
+                t.output_queue
+            )))?;
     }
     if t.declare {
         bind(&t.dead_queue, &t.dead_exchange, "")
