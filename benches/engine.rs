@@ -1,4 +1,4 @@
-//! The engine alone (prepare + decide, no store, no broker) against SHA-256 over the same bytes,
+//! The engine alone (parse, prepare, decide, serialize the record; no store, no broker) against SHA-256 over the same bytes,
 //! and 1× against 10× inputs to show cost linear in size: `cargo bench --bench engine`.
 //! Results and how to read them: BENCHMARKS.md.
 
@@ -83,7 +83,8 @@ fn bench(c: &mut Criterion) {
                         let article = RawArticle::parse(bytes, usize::MAX).unwrap();
                         let prepared = engine.prepare(article);
                         let facts = Facts::fresh(&prepared.observation);
-                        engine.decide(&prepared, &facts)
+                        let outcome = engine.decide(&prepared, &facts);
+                        engine.record(&prepared, &outcome).to_json()
                     })
                 },
             );

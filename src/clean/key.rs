@@ -70,9 +70,16 @@ pub fn keys_of_normalized(normalized: &str) -> Option<ParagraphKeys> {
     if normalized.is_empty() {
         return None;
     }
+    let content = Key::of(normalized);
+    // Most paragraphs hold no digit: their template is their content, and needs no second hash.
+    let template = if has_decimal_digit(normalized) {
+        Key::of(&template_text(normalized))
+    } else {
+        content
+    };
     Some(ParagraphKeys {
-        content: Key::of(normalized),
-        template: Key::of(&template_text(normalized)),
+        content,
+        template,
         chars: normalized.chars().count(),
     })
 }
@@ -82,6 +89,11 @@ pub fn normalize(text: &str) -> String {
     if text.is_ascii() {
         return normalize_ascii(text);
     }
+    normalize_latin(text).unwrap_or_else(|| normalize_general(text))
+}
+
+/// The recipe through ICU4X, for any text.
+fn normalize_general(text: &str) -> String {
     let ignorable = CodePointSetData::new::<DefaultIgnorableCodePoint>();
     let nfkc = ComposingNormalizerBorrowed::new_nfkc();
     let folder = CaseMapper::new();
@@ -127,6 +139,38 @@ fn normalize_ascii(text: &str) -> String {
     out
 }
 
+/// The same recipe for text whose every non-ASCII character is one of the common ones in
+/// Western news copy (typographic quotes and dashes, the ellipsis, guillemets, no-break space,
+/// bullets, Latin-1 letters), for which NFKC_Casefold is known and does not depend on the
+/// neighbours: they are starters that compose with nothing, so each maps on its own. `None` for
+/// any other character. A property test checks it agrees with the general path.
+fn normalize_latin(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        let (c, is_gap) = match c {
+            c if c.is_ascii() => (c.to_ascii_lowercase(), !c.is_ascii_alphanumeric()),
+            '\u{a0}' | '\u{ab}' | '\u{bb}' | '\u{b7}' | '\u{d7}' | '\u{f7}' | '\u{2013}'
+            | '\u{2014}' | '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' | '\u{2022}'
+            | '\u{2026}' => (c, true),
+            'à'..='ö' | 'ø'..='ÿ' => (c, false),
+            'À'..='Ö' | 'Ø'..='Þ' => (char::from_u32(c as u32 + 0x20)?, false),
+            _ => return None,
+        };
+        push_collapsed(&mut out, &mut pending_space, c, is_gap);
+    }
+    Some(out)
+}
+
+/// Whether the text holds a decimal digit of any script.
+fn has_decimal_digit(normalized: &str) -> bool {
+    if normalized.bytes().any(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    // Below U+0100 the only decimal digits are ASCII ones.
+    !normalized.chars().all(|c| (c as u32) < 0x100) && template_text(normalized) != normalized
+}
+
 fn push_collapsed(out: &mut String, pending_space: &mut bool, c: char, is_gap: bool) {
     if is_gap {
         *pending_space = !out.is_empty();
@@ -146,7 +190,7 @@ pub fn template_text(normalized: &str) -> String {
     let mut out = String::with_capacity(normalized.len());
     let mut in_digits = false;
     for c in normalized.chars() {
-        let digit = if c.is_ascii() {
+        let digit = if (c as u32) < 0x100 {
             c.is_ascii_digit()
         } else {
             category.get(c) == GeneralCategory::DecimalNumber
@@ -186,12 +230,61 @@ mod tests {
 mod properties {
     use proptest::prelude::*;
 
+    /// ASCII and every non-ASCII character the Latin fast path maps.
+    fn latin_known() -> Vec<char> {
+        let mut chars: Vec<char> = (0u8..0x80).map(char::from).collect();
+        chars.extend("\u{a0}\u{ab}\u{bb}\u{b7}\u{d7}\u{f7}".chars());
+        chars.extend("\u{2013}\u{2014}\u{2018}\u{2019}\u{201c}\u{201d}\u{2022}\u{2026}".chars());
+        chars.extend(('À'..='ÿ').filter(|&c| c != 'ß'));
+        chars
+    }
+
+    /// Those, and neighbours the fast path must refuse rather than map wrongly: the rest of
+    /// Latin-1 (ß, µ, ª, the soft hyphen, superscripts), a combining accent, dotted and dotless
+    /// i, long s, other punctuation and spaces.
+    fn latin_neighbours() -> Vec<char> {
+        let mut chars = latin_known();
+        chars.extend('\u{a0}'..='\u{bf}');
+        chars.extend("ß\u{300}\u{130}\u{131}\u{17f}\u{149}\u{2032}\u{3000}\u{200b}".chars());
+        chars
+    }
+
     proptest! {
         /// The ASCII fast path agrees with the general one (forced by a trailing U+3000, which
         /// NFKC turns into a plain space).
         #[test]
         fn ascii_fast_path_agrees(s in "[\\x00-\\x7f]{0,64}") {
-            prop_assert_eq!(super::normalize(&s), super::normalize(&format!("{s}\u{3000}")));
+            prop_assert_eq!(super::normalize(&s), super::normalize_general(&s));
+        }
+
+        /// The Latin fast path maps every string of the characters it knows as the general
+        /// path does.
+        #[test]
+        fn latin_fast_path_agrees(s in proptest::collection::vec(
+            proptest::sample::select(latin_known()), 0..48,
+        )) {
+            let s: String = s.into_iter().collect();
+            prop_assert_eq!(super::normalize_latin(&s), Some(super::normalize_general(&s)));
+        }
+
+        /// Next to characters it does not know, it refuses or still agrees.
+        #[test]
+        fn latin_fast_path_refuses_what_it_does_not_know(s in proptest::collection::vec(
+            proptest::sample::select(latin_neighbours()), 0..8,
+        )) {
+            let s: String = s.into_iter().collect();
+            if let Some(fast) = super::normalize_latin(&s) {
+                prop_assert_eq!(fast, super::normalize_general(&s));
+            }
+        }
+
+        #[test]
+        fn template_shortcut_agrees(s in "[a-z0-9 \u{e0}-\u{ff}\u{660}-\u{669}]{0,24}") {
+            let keys = super::keys(&s);
+            if let Some(keys) = keys {
+                let n = super::normalize(&s);
+                prop_assert_eq!(keys.template, super::Key::of(&super::template_text(&n)));
+            }
         }
     }
 }

@@ -18,19 +18,20 @@ pub struct Shape {
 
 impl Shape {
     pub fn of(text: &str) -> Shape {
+        let (mut words, mut numbers) = (0, 0);
+        for token in text.split_whitespace() {
+            let (token_words, number) = if token.is_ascii() {
+                ascii_token(token.as_bytes())
+            } else {
+                unicode_token(token)
+            };
+            words += token_words;
+            numbers += usize::from(number);
+        }
         Shape {
-            words: count_words(text),
+            words,
             sentence_like: starts_like_sentence(text) && ends_like_sentence(text),
-            numbers: text
-                .split_whitespace()
-                .filter(|t| {
-                    let t = t.trim_matches(|c: char| !c.is_alphanumeric());
-                    !t.is_empty()
-                        && t.chars()
-                            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '%'))
-                        && t.chars().any(|c| c.is_ascii_digit())
-                })
-                .count(),
+            numbers,
         }
     }
 
@@ -45,16 +46,40 @@ fn is_ideographic(c: char) -> bool {
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-fn count_words(text: &str) -> usize {
-    text.split_whitespace()
-        .map(|token| {
-            let ideographs = token.chars().filter(|&c| is_ideographic(c)).count();
-            let has_other = token
-                .chars()
-                .any(|c| c.is_alphanumeric() && !is_ideographic(c));
-            ideographs + usize::from(has_other)
-        })
-        .sum()
+/// Words in one whitespace-separated token, and whether it is a number ("36", "5,040",
+/// "37.6%", with any punctuation around it).
+fn unicode_token(token: &str) -> (usize, bool) {
+    let ideographs = token.chars().filter(|&c| is_ideographic(c)).count();
+    let has_other = token
+        .chars()
+        .any(|c| c.is_alphanumeric() && !is_ideographic(c));
+    let core = token.trim_matches(|c: char| !c.is_alphanumeric());
+    (ideographs + usize::from(has_other), is_number(core))
+}
+
+/// The same for an ASCII token, byte by byte.
+fn ascii_token(token: &[u8]) -> (usize, bool) {
+    let Some(first) = token.iter().position(u8::is_ascii_alphanumeric) else {
+        return (0, false);
+    };
+    let last = token
+        .iter()
+        .rposition(u8::is_ascii_alphanumeric)
+        .unwrap_or(first);
+    let core = &token[first..=last];
+    let number = core
+        .iter()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b'%'))
+        && core.iter().any(u8::is_ascii_digit);
+    (1, number)
+}
+
+fn is_number(core: &str) -> bool {
+    !core.is_empty()
+        && core
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '%'))
+        && core.chars().any(|c| c.is_ascii_digit())
 }
 
 /// List bullets: a line that starts with one of these and a space is a list item, not a sentence.
@@ -101,9 +126,28 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_counted() {
+        assert_eq!(Shape::of("36 5,040 (37.6%) x1 1x -").numbers, 3);
+        assert_eq!(Shape::of("«36» ٣٤ 12").numbers, 2);
+    }
+
+    #[test]
     fn words_in_spaced_and_unspaced_scripts() {
         assert_eq!(Shape::of("Hello, big world — again.").words, 4);
         assert_eq!(Shape::of("東京は晴れ").words, 5);
         assert_eq!(Shape::of("-- * --").words, 0);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The ASCII token path agrees with the Unicode one.
+        #[test]
+        fn ascii_tokens_agree(token in "[\\x21-\\x7e]{1,12}") {
+            prop_assert_eq!(super::ascii_token(token.as_bytes()), super::unicode_token(&token));
+        }
     }
 }
