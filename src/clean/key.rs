@@ -125,18 +125,20 @@ fn normalize_general(text: &str) -> String {
 /// character is default-ignorable and every punctuation character is Unicode P or S.
 /// A property test checks it agrees with the general path.
 fn normalize_ascii(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = Vec::with_capacity(text.len());
     let mut pending_space = false;
-    for b in text.bytes() {
-        let is_gap = !b.is_ascii_alphanumeric();
-        push_collapsed(
-            &mut out,
-            &mut pending_space,
-            b.to_ascii_lowercase() as char,
-            is_gap,
-        );
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            if pending_space {
+                out.push(b' ');
+                pending_space = false;
+            }
+            out.push(b.to_ascii_lowercase());
+        } else {
+            pending_space = !out.is_empty();
+        }
     }
-    out
+    String::from_utf8(out).expect("ASCII in, ASCII out")
 }
 
 /// The same recipe for text whose every non-ASCII character is one of the common ones in
@@ -186,6 +188,20 @@ fn push_collapsed(out: &mut String, pending_space: &mut bool, c: char, is_gap: b
 /// Normalized text with every run of decimal digits (any script) replaced by `0`, so that
 /// "© 2019" and "© 2024", or "Page 3 of 10" and "Page 4 of 12", share a template.
 pub fn template_text(normalized: &str) -> String {
+    if normalized.is_ascii() {
+        let mut out = Vec::with_capacity(normalized.len());
+        let mut in_digits = false;
+        for &b in normalized.as_bytes() {
+            let digit = b.is_ascii_digit();
+            if !digit {
+                out.push(b);
+            } else if !in_digits {
+                out.push(b'0');
+            }
+            in_digits = digit;
+        }
+        return String::from_utf8(out).expect("ASCII in, ASCII out");
+    }
     let category = CodePointMapData::<GeneralCategory>::new();
     let mut out = String::with_capacity(normalized.len());
     let mut in_digits = false;

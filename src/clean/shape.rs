@@ -19,6 +19,20 @@ pub struct Shape {
 impl Shape {
     pub fn of(text: &str) -> Shape {
         let (mut words, mut numbers) = (0, 0);
+        if text.is_ascii() {
+            // ASCII whitespace is what `split_whitespace` splits ASCII text at (a paragraph
+            // holds no vertical tab, which ends lines).
+            for token in text.as_bytes().split(|b| matches!(b, b' ' | b'\t'..=b'\r')) {
+                let (token_words, number) = ascii_token(token);
+                words += token_words;
+                numbers += usize::from(number);
+            }
+            return Shape {
+                words,
+                sentence_like: starts_like_sentence(text) && ends_like_sentence(text),
+                numbers,
+            };
+        }
         for token in text.split_whitespace() {
             let (token_words, number) = if token.is_ascii() {
                 ascii_token(token.as_bytes())
@@ -144,6 +158,17 @@ mod properties {
     use proptest::prelude::*;
 
     proptest! {
+        /// ASCII text, split byte by byte, has the shape the general path gives it.
+        #[test]
+        fn ascii_text_agrees(text in "[\\x00-\\x7f]{0,40}") {
+            let general = text.split_whitespace().map(super::unicode_token).fold(
+                (0, 0),
+                |(w, n), (tw, tn)| (w + tw, n + usize::from(tn)),
+            );
+            let shape = super::Shape::of(&text);
+            prop_assert_eq!((shape.words, shape.numbers), general);
+        }
+
         /// The ASCII token path agrees with the Unicode one.
         #[test]
         fn ascii_tokens_agree(token in "[\\x21-\\x7e]{1,12}") {
