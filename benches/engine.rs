@@ -91,6 +91,30 @@ fn bench(c: &mut Criterion) {
         }
     }
     group.finish();
+
+    // Many short paragraphs: 10,000 (about 0.5 MB) and 100,000 (about 5 MB) in one article.
+    let mut group = c.benchmark_group("paragraphs");
+    group.sample_size(10);
+    for count in [10_000usize, 100_000] {
+        let body: String = (0..count)
+            .map(|i| format!("Paragraph {i} of a very long article, in plain words.\n"))
+            .collect();
+        let bytes = raw(&body, "text/plain");
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_with_input(BenchmarkId::new("sha256", count), &bytes, |b, bytes| {
+            b.iter(|| Sha256::digest(bytes))
+        });
+        group.bench_with_input(BenchmarkId::new("clean", count), &bytes, |b, bytes| {
+            b.iter(|| {
+                let article = RawArticle::parse(bytes, usize::MAX).unwrap();
+                let prepared = engine.prepare(article);
+                let facts = Facts::fresh(&prepared.observation);
+                let outcome = engine.decide(&prepared, &facts);
+                engine.record(&prepared, &outcome).to_json()
+            })
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench);
