@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use lapin::options::{BasicConsumeOptions, BasicGetOptions, BasicRejectOptions};
+use lapin::options::BasicGetOptions;
 use paraprint::commands::redrive::DEAD_LETTER_HEADERS;
 
 use crate::support::{Message, World, connect, unique_articles};
@@ -199,33 +199,7 @@ async fn redrive_code_moves_only_matching_dead_letters() {
     // delivery limit ends it.
     let (_, article) = unique_articles(1).remove(0);
     world.publish(std::slice::from_ref(&article)).await;
-    {
-        use futures_util::StreamExt;
-        let conn = connect().await;
-        let channel = conn.create_channel().await.unwrap();
-        let mut consumer = channel
-            .basic_consume(
-                world.input_queue().into(),
-                "".into(),
-                BasicConsumeOptions::default(),
-                Default::default(),
-            )
-            .await
-            .unwrap();
-        let mut returns = 0;
-        while let Ok(Some(Ok(delivery))) =
-            tokio::time::timeout(Duration::from_secs(3), consumer.next()).await
-        {
-            delivery
-                .acker
-                .reject(BasicRejectOptions { requeue: true })
-                .await
-                .unwrap();
-            returns += 1;
-            assert!(returns <= 10, "the delivery limit did not end the message");
-        }
-        let _ = conn.close(200, "done".into()).await;
-    }
+    world.reject_until_dead_lettered().await;
     world.wait_for(world.dead_queue(), 11, LONG).await;
 
     let out = redrive(&world, &["--dry-run"], &env);

@@ -302,38 +302,12 @@ async fn publish_command_fills_the_input_queue() {
 /// queue, with the broker's x-death header.
 #[tokio::test]
 async fn delivery_limit_ends_a_message_that_keeps_coming_back() {
-    use futures_util::StreamExt;
-    use lapin::options::{BasicConsumeOptions, BasicRejectOptions};
-
     let mut world = World::new();
     world.settings.topology.delivery_limit = 2;
     let (_, article) = unique_articles(1).remove(0);
     world.publish(std::slice::from_ref(&article)).await;
 
-    let conn = crate::support::connect().await;
-    let channel = conn.create_channel().await.unwrap();
-    let mut consumer = channel
-        .basic_consume(
-            world.input_queue().into(),
-            "".into(),
-            BasicConsumeOptions::default(),
-            Default::default(),
-        )
-        .await
-        .unwrap();
-    let mut returns = 0;
-    while let Ok(Some(Ok(delivery))) =
-        tokio::time::timeout(Duration::from_secs(3), consumer.next()).await
-    {
-        delivery
-            .acker
-            .reject(BasicRejectOptions { requeue: true })
-            .await
-            .unwrap();
-        returns += 1;
-        assert!(returns <= 10, "the delivery limit did not end the message");
-    }
-    let _ = conn.close(200, "done".into()).await;
+    world.reject_until_dead_lettered().await;
     world.wait_for(world.dead_queue(), 1, LONG).await;
     let dead = world.drain(world.dead_queue()).await;
     assert_eq!(dead[0].data, article, "original bytes");

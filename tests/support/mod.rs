@@ -286,6 +286,37 @@ impl World {
         out
     }
 
+    /// Rejects (with requeue) every delivery of the input queue, as a crashing worker does,
+    /// until the delivery limit has dead-lettered them all.
+    pub async fn reject_until_dead_lettered(&self) {
+        use futures_util::StreamExt;
+        use lapin::options::{BasicConsumeOptions, BasicRejectOptions};
+        let conn = connect().await;
+        let channel = conn.create_channel().await.unwrap();
+        let mut consumer = channel
+            .basic_consume(
+                self.input_queue().into(),
+                "".into(),
+                BasicConsumeOptions::default(),
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        let mut returns = 0;
+        while let Ok(Some(Ok(delivery))) =
+            tokio::time::timeout(Duration::from_secs(3), consumer.next()).await
+        {
+            delivery
+                .acker
+                .reject(BasicRejectOptions { requeue: true })
+                .await
+                .unwrap();
+            returns += 1;
+            assert!(returns <= 10, "the delivery limit did not end the message");
+        }
+        let _ = conn.close(200, "done".into()).await;
+    }
+
     pub fn output_queue(&self) -> &str {
         &self.settings.topology.output_queue
     }
