@@ -1,19 +1,16 @@
 //! Paragraphs from HTML: one per block of text, with the page-level signals the decisions use.
 //!
-//! Built on html5ever's tokenizer (the HTML standard's tokenizer: entities, raw-text elements,
-//! broken markup all as browsers do) with a stack of open elements of our own instead of the
-//! standard's tree builder. The tree builder's scope checks walk the whole stack for every tag,
+//! Built on [`lexer`] (the HTML standard's tokenizer states that decide what is text: entities,
+//! raw-text elements, broken markup as browsers read them) with a stack of open elements of our
+//! own instead of the standard's tree builder. The tree builder's scope checks walk the whole stack for every tag,
 //! which makes 100,000 nested `<div>`s quadratic; our stack is searched at most
 //! [`END_TAG_SEARCH`] deep, so cost stays linear in the input, and nothing here recurses.
 
-use std::cell::RefCell;
+mod lexer;
 
-use html5ever::TokenizerResult;
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
-};
+use std::borrow::Cow;
+
+use lexer::Visitor;
 
 /// How far down the open-element stack an end tag looks for its start tag. Real pages close
 /// what they opened within a few levels; a stray end tag deeper than this is ignored.
@@ -183,7 +180,8 @@ impl State {
             return;
         }
         if self.pre > 0 {
-            for (i, line) in text.split('\n').enumerate() {
+            // `\r\n` gives an empty line between, and an empty line adds no block.
+            for (i, line) in text.split(['\n', '\r']).enumerate() {
                 if i > 0 {
                     self.flush();
                 }
@@ -242,24 +240,19 @@ impl State {
         self.pending_space = false;
     }
 
-    fn start(&mut self, tag: &Tag) {
-        let name: &str = &tag.name;
+    fn start(&mut self, name: &str, attrs: &[(&str, Cow<'_, str>)], self_closing: bool) {
         let role = role(name);
         if role == Role::Block || role == Role::Pre {
             self.flush();
         }
-        if is_void(name) || tag.self_closing && role != Role::Block && role != Role::Ignored {
+        if is_void(name) || self_closing && role != Role::Block && role != Role::Ignored {
             return;
         }
-        if tag.self_closing && is_void(name) {
-            return;
-        }
-        let hidden = tag.attrs.iter().any(|a| {
-            let key: &str = &a.name.local;
-            key == "hidden"
-                || (key == "aria-hidden" && a.value.trim() == "true")
-                || (key == "style" && {
-                    let v = a.value.to_ascii_lowercase().replace(' ', "");
+        let hidden = attrs.iter().any(|(key, value)| {
+            key.eq_ignore_ascii_case("hidden")
+                || (key.eq_ignore_ascii_case("aria-hidden") && value.trim() == "true")
+                || (key.eq_ignore_ascii_case("style") && {
+                    let v = value.to_ascii_lowercase().replace(' ', "");
                     v.contains("display:none") || v.contains("visibility:hidden")
                 })
         });
@@ -271,10 +264,12 @@ impl State {
             "body" | "html" | "main" | "article" => None,
             _ => {
                 let names = || {
-                    tag.attrs
+                    attrs
                         .iter()
-                        .filter(|a| matches!(&*a.name.local, "id" | "class"))
-                        .map(|a| &*a.value)
+                        .filter(|(key, _)| {
+                            key.eq_ignore_ascii_case("id") || key.eq_ignore_ascii_case("class")
+                        })
+                        .map(|(_, value)| &**value)
                 };
                 if names().any(names_comments) {
                     Some(Landmark::Comments)
@@ -299,8 +294,7 @@ impl State {
         self.stack.push(open);
     }
 
-    fn end(&mut self, tag: &Tag) {
-        let name: &str = &tag.name;
+    fn end(&mut self, name: &str) {
         let kind = role(name);
         if kind == Role::Block || kind == Role::Pre {
             self.flush();
@@ -354,51 +348,24 @@ fn names_footer(value: &str) -> bool {
     })
 }
 
-struct Sink(RefCell<State>);
+impl Visitor for State {
+    fn start(&mut self, name: &str, attrs: &[(&str, Cow<'_, str>)], self_closing: bool) {
+        State::start(self, name, attrs, self_closing);
+    }
 
-impl TokenSink for Sink {
-    type Handle = ();
+    fn end(&mut self, name: &str) {
+        State::end(self, name);
+    }
 
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        let mut state = self.0.borrow_mut();
-        match token {
-            Token::TagToken(tag) => match tag.kind {
-                TagKind::StartTag => {
-                    state.start(&tag);
-                    if tag.self_closing {
-                        return TokenSinkResult::Continue;
-                    }
-                    // What the standard's tree builder would tell the tokenizer: the content of
-                    // these elements is text, not markup.
-                    match &*tag.name {
-                        "script" => return TokenSinkResult::RawData(RawKind::ScriptData),
-                        "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
-                            return TokenSinkResult::RawData(RawKind::Rawtext);
-                        }
-                        "textarea" | "title" => return TokenSinkResult::RawData(RawKind::Rcdata),
-                        "plaintext" => return TokenSinkResult::Plaintext,
-                        _ => {}
-                    }
-                }
-                TagKind::EndTag => state.end(&tag),
-            },
-            Token::CharacterTokens(text) => state.push_text(&text),
-            Token::EOFToken => state.flush(),
-            _ => {}
-        }
-        TokenSinkResult::Continue
+    fn text(&mut self, text: &str) {
+        self.push_text(text);
     }
 }
 
 /// The blocks of an HTML document, in document order.
 pub fn extract(html: &str) -> Vec<Block> {
-    let sink = Sink(RefCell::new(State::default()));
-    let tokenizer = Tokenizer::new(sink, Default::default());
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    while let TokenizerResult::Script(()) = tokenizer.feed(&input) {}
-    tokenizer.end();
-    let mut state = tokenizer.sink.0.borrow_mut();
+    let mut state = State::default();
+    lexer::tokenize(html, &mut state);
     state.flush();
     let mut blocks = std::mem::take(&mut state.blocks);
     mark_outside_main(&mut blocks);

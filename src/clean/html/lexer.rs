@@ -1,0 +1,395 @@
+//! A tokenizer for text extraction: the HTML standard's tokenizer states that decide which bytes
+//! are text, over a borrowed `&str`, with no buffers of its own.
+//!
+//! It follows the standard where it matters for text: tags and their attributes (quoted values
+//! may hold `>`), comments (`<!-- … -->`, `--!>`, the abrupt `<!-->`), bogus comments (`<!…>`,
+//! `<?…>`, `</ …>`), a `<` that starts no tag is text, a tag cut off by the end of input is
+//! dropped, raw-text and RCDATA elements (`script`, `style`, `title`, `textarea` …) end only at
+//! their own end tag, `plaintext` runs to the end, and character references are decoded as the
+//! standard says (by `htmlize`). It leaves out what only a tree builder or a script engine
+//! needs: the script-data escape states (`<!--` inside a script hiding `</script>`), foreign
+//! content's CDATA sections, and input-stream newline normalization (callers treat `\r` as
+//! whitespace). html5ever's full tokenizer cost about a third of the worker's CPU on real pages.
+
+use std::borrow::Cow;
+
+use memchr::{memchr, memmem};
+
+/// What the tokenizer reports, in document order.
+pub trait Visitor {
+    /// A start tag: lower-case name, attributes as (name, value) with references decoded.
+    fn start(&mut self, name: &str, attrs: &[(&str, Cow<'_, str>)], self_closing: bool);
+    /// An end tag, lower-case name.
+    fn end(&mut self, name: &str);
+    /// Text, references decoded.
+    fn text(&mut self, text: &str);
+}
+
+/// How the content of an element is tokenized, as the standard's tree builder would tell the
+/// tokenizer.
+enum Content {
+    Markup,
+    /// Text until the element's own end tag (script, style …).
+    Raw,
+    /// Like `Raw`, with character references decoded (title, textarea).
+    Rcdata,
+    /// Text to the end of the input.
+    Plaintext,
+}
+
+fn content(name: &str) -> Content {
+    match name {
+        "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => Content::Raw,
+        "textarea" | "title" => Content::Rcdata,
+        "plaintext" => Content::Plaintext,
+        _ => Content::Markup,
+    }
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
+}
+
+/// Tokenizes `html`, calling `visitor` for each tag and each run of text.
+pub fn tokenize(html: &str, visitor: &mut impl Visitor) {
+    Lexer {
+        html,
+        bytes: html.as_bytes(),
+        attrs: Vec::new(),
+        alt_comment_end: None,
+    }
+    .run(visitor);
+}
+
+struct Lexer<'a> {
+    html: &'a str,
+    bytes: &'a [u8],
+    /// Attribute spans of the tag being read, reused from tag to tag.
+    attrs: Vec<(usize, usize, usize, usize)>,
+    /// Where the next `--!>` is (it also ends a comment), searched once and again only after
+    /// the cursor passed it, so many comments stay linear.
+    alt_comment_end: Option<Option<usize>>,
+}
+
+/// A tag that was read whole.
+struct TagSpan {
+    name: (usize, usize),
+    self_closing: bool,
+    /// Index just past the closing `>`.
+    end: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn run(&mut self, visitor: &mut impl Visitor) {
+        let html = self.html;
+        let len = self.bytes.len();
+        let mut text_from = 0;
+        let mut at = 0;
+        while let Some(found) = memchr(b'<', &self.bytes[at..]) {
+            let lt = at + found;
+            let next = self.bytes.get(lt + 1).copied();
+            let resume = match next {
+                Some(b) if b.is_ascii_alphabetic() => {
+                    let Some(tag) = self.tag(lt + 1) else {
+                        // A tag cut off by the end of the input is dropped, with the rest.
+                        self.text(text_from, lt, visitor);
+                        return;
+                    };
+                    self.text(text_from, lt, visitor);
+                    let name = lower(&html[tag.name.0..tag.name.1]);
+                    let attrs: Vec<(&str, Cow<'_, str>)> = self
+                        .attrs
+                        .iter()
+                        .map(|&(n0, n1, v0, v1)| {
+                            let value = &html[v0..v1];
+                            let value = if value.contains('&') {
+                                htmlize::unescape_attribute(value)
+                            } else {
+                                Cow::Borrowed(value)
+                            };
+                            (&html[n0..n1], value)
+                        })
+                        .collect();
+                    visitor.start(&name, &attrs, tag.self_closing);
+                    if tag.self_closing {
+                        tag.end
+                    } else {
+                        match content(&name) {
+                            Content::Markup => tag.end,
+                            Content::Plaintext => {
+                                visitor.text(&html[tag.end..]);
+                                return;
+                            }
+                            kind @ (Content::Raw | Content::Rcdata) => {
+                                let close = self.find_end_tag(tag.end, &name);
+                                let text = &html[tag.end..close];
+                                if matches!(kind, Content::Rcdata) && text.contains('&') {
+                                    visitor.text(&htmlize::unescape(text));
+                                } else if !text.is_empty() {
+                                    visitor.text(text);
+                                }
+                                close
+                            }
+                        }
+                    }
+                }
+                Some(b'/') => match self.bytes.get(lt + 2).copied() {
+                    Some(b) if b.is_ascii_alphabetic() => {
+                        let Some(tag) = self.tag(lt + 2) else {
+                            self.text(text_from, lt, visitor);
+                            return;
+                        };
+                        self.text(text_from, lt, visitor);
+                        visitor.end(&lower(&html[tag.name.0..tag.name.1]));
+                        tag.end
+                    }
+                    // `</>` is nothing at all.
+                    Some(b'>') => {
+                        self.text(text_from, lt, visitor);
+                        lt + 3
+                    }
+                    None => break,
+                    Some(_) => {
+                        self.text(text_from, lt, visitor);
+                        self.bogus_comment(lt + 2)
+                    }
+                },
+                Some(b'!') => {
+                    self.text(text_from, lt, visitor);
+                    if self.bytes[lt + 2..].starts_with(b"--") {
+                        self.comment(lt + 4)
+                    } else {
+                        self.bogus_comment(lt + 2)
+                    }
+                }
+                Some(b'?') => {
+                    self.text(text_from, lt, visitor);
+                    self.bogus_comment(lt + 1)
+                }
+                // A `<` that starts nothing is text.
+                _ => {
+                    at = lt + 1;
+                    continue;
+                }
+            };
+            at = resume.min(len);
+            text_from = at;
+        }
+        self.text(text_from, len, visitor);
+    }
+
+    /// Emits the text between two markup positions.
+    fn text(&self, from: usize, to: usize, visitor: &mut impl Visitor) {
+        if from >= to {
+            return;
+        }
+        let text = &self.html[from..to];
+        if memchr(b'&', text.as_bytes()).is_some() {
+            visitor.text(&htmlize::unescape(text));
+        } else {
+            visitor.text(text);
+        }
+    }
+
+    /// Reads a tag whose name starts at `from`; `None` when the input ends inside it.
+    fn tag(&mut self, from: usize) -> Option<TagSpan> {
+        let b = self.bytes;
+        let mut i = from;
+        while i < b.len() && !is_space(b[i]) && b[i] != b'/' && b[i] != b'>' {
+            i += 1;
+        }
+        let name = (from, i);
+        self.attrs.clear();
+        let mut self_closing = false;
+        loop {
+            while i < b.len() && is_space(b[i]) {
+                i += 1;
+            }
+            match b.get(i)? {
+                b'>' => break,
+                b'/' => {
+                    i += 1;
+                    if b.get(i) == Some(&b'>') {
+                        self_closing = true;
+                        break;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            // An attribute name; a leading `=` belongs to it.
+            let n0 = i;
+            i += 1;
+            while i < b.len() && !is_space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
+                i += 1;
+            }
+            let n1 = i;
+            while i < b.len() && is_space(b[i]) {
+                i += 1;
+            }
+            let (mut v0, mut v1) = (i, i);
+            if b.get(i) == Some(&b'=') {
+                i += 1;
+                while i < b.len() && is_space(b[i]) {
+                    i += 1;
+                }
+                match b.get(i)? {
+                    &quote @ (b'"' | b'\'') => {
+                        v0 = i + 1;
+                        v1 = v0 + memchr(quote, &b[v0..])?;
+                        i = v1 + 1;
+                    }
+                    // `<a href=>` has an empty value.
+                    b'>' => {}
+                    _ => {
+                        v0 = i;
+                        while i < b.len() && !is_space(b[i]) && b[i] != b'>' {
+                            i += 1;
+                        }
+                        v1 = i;
+                    }
+                }
+            }
+            self.attrs.push((n0, n1, v0, v1));
+        }
+        Some(TagSpan {
+            name,
+            self_closing,
+            end: i + 1,
+        })
+    }
+
+    /// Where the end tag of a raw-text element starts (`</name` then a space, `/` or `>`), or
+    /// the end of the input.
+    fn find_end_tag(&self, from: usize, name: &str) -> usize {
+        let b = self.bytes;
+        let mut at = from;
+        while let Some(found) = memchr(b'<', &b[at..]) {
+            let lt = at + found;
+            let after = lt + 2 + name.len();
+            if b.get(lt + 1) == Some(&b'/')
+                && after <= b.len()
+                && b[lt + 2..after].eq_ignore_ascii_case(name.as_bytes())
+                && b.get(after).is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
+            {
+                return lt;
+            }
+            at = lt + 1;
+        }
+        b.len()
+    }
+
+    /// Skips a comment whose text starts at `from` (after `<!--`); returns where text resumes.
+    fn comment(&mut self, from: usize) -> usize {
+        let b = self.bytes;
+        // `<!-->` and `<!--->` end at once.
+        if b[from..].starts_with(b">") {
+            return from + 1;
+        }
+        if b[from..].starts_with(b"->") {
+            return from + 2;
+        }
+        let plain = memmem::find(&b[from..], b"-->").map(|i| from + i + 3);
+        let alt = match self.alt_comment_end {
+            Some(Some(at)) if at >= from => Some(at),
+            Some(None) => None,
+            _ => {
+                let found = memmem::find(&b[from..], b"--!>").map(|i| from + i);
+                self.alt_comment_end = Some(found);
+                found
+            }
+        }
+        .map(|at| at + 4);
+        match (plain, alt) {
+            (Some(p), Some(a)) => p.min(a),
+            (Some(end), None) | (None, Some(end)) => end,
+            (None, None) => b.len(),
+        }
+    }
+
+    /// Skips a bogus comment (`<!DOCTYPE …>`, `<?xml …>`, `</ …>`) up to its `>`.
+    fn bogus_comment(&self, from: usize) -> usize {
+        memchr(b'>', &self.bytes[from.min(self.bytes.len())..])
+            .map_or(self.bytes.len(), |i| from + i + 1)
+    }
+}
+
+/// Tag names compare in lower case; most pages write them so already.
+fn lower(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Log(Vec<String>);
+
+    impl Visitor for Log {
+        fn start(&mut self, name: &str, attrs: &[(&str, Cow<'_, str>)], self_closing: bool) {
+            let attrs: Vec<String> = attrs.iter().map(|(n, v)| format!(" {n}={v}")).collect();
+            let close = if self_closing { "/" } else { "" };
+            self.0.push(format!("<{name}{}{close}>", attrs.concat()));
+        }
+        fn end(&mut self, name: &str) {
+            self.0.push(format!("</{name}>"));
+        }
+        fn text(&mut self, text: &str) {
+            self.0.push(text.to_string());
+        }
+    }
+
+    fn log(html: &str) -> Vec<String> {
+        let mut log = Log::default();
+        tokenize(html, &mut log);
+        log.0
+    }
+
+    #[test]
+    fn tags_attributes_and_references() {
+        assert_eq!(
+            log(r#"<P Class="a>b" id=x hidden>One &amp; two&nbsp</p><br/>"#),
+            ["<p Class=a>b id=x hidden=>", "One & two\u{a0}", "</p>", "<br/>"]
+        );
+        assert_eq!(log("<a href='?a=1&amp;b=2'>x"), ["<a href=?a=1&b=2>", "x"]);
+    }
+
+    #[test]
+    fn comments_and_bogus_comments_are_skipped() {
+        assert_eq!(
+            log("a<!-- <p>x</p> -->b<!DOCTYPE html>c<?xml x?>d</ x>e<!-->f<!--->g<!-- x --!>h</>i"),
+            ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+        );
+        assert_eq!(log("a<!-- never closed"), ["a"]);
+    }
+
+    #[test]
+    fn a_lone_less_than_is_text_and_a_cut_tag_is_dropped() {
+        assert_eq!(log("1 < 2 <3"), ["1 < 2 <3"]);
+        assert_eq!(log("a<p class=\"b"), ["a"]);
+        assert_eq!(log("a</"), ["a</"]);
+    }
+
+    #[test]
+    fn raw_text_ends_only_at_its_own_end_tag() {
+        assert_eq!(
+            log("<script>if (a<b) x='</p>';</SCRIPT >t<title>A &amp; B</title>"),
+            [
+                "<script>",
+                "if (a<b) x='</p>';",
+                "</script>",
+                "t",
+                "<title>",
+                "A & B",
+                "</title>"
+            ]
+        );
+        assert_eq!(log("<style>a{}"), ["<style>", "a{}"]);
+        assert_eq!(log("<plaintext><p>x"), ["<plaintext>", "<p>x"]);
+    }
+}
