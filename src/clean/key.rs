@@ -41,7 +41,7 @@ impl Key {
     }
 
     pub fn hex(&self) -> String {
-        hex::encode(self.0)
+        const_hex::encode(self.0)
     }
 }
 

@@ -297,7 +297,7 @@ impl Engine {
                 Status::Clean
             },
             duplicate_of: outcome.duplicate_of.as_deref(),
-            fingerprint: hex::encode(fingerprint.finalize()),
+            fingerprint: const_hex::encode(fingerprint.finalize()),
             dropped,
             format: key::KEY_FORMAT,
         }

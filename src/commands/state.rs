@@ -59,7 +59,7 @@ pub async fn show(
         } else {
             t.articles.to_string()
         };
-        writeln!(out, "{count:>8}  {}  {text}", hex::encode(t.key))?;
+        writeln!(out, "{count:>8}  {}  {text}", const_hex::encode(t.key))?;
     }
     Ok(templates.len())
 }

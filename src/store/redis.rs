@@ -252,7 +252,7 @@ impl RedisStore {
         format!(
             "{{{}:v{KEY_FORMAT}:s:{}}}",
             self.settings.redis_prefix,
-            hex::encode(&hash[..8])
+            const_hex::encode(&hash[..8])
         )
     }
 

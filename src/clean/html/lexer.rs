@@ -16,9 +16,9 @@ use std::borrow::Cow;
 use memchr::{memchr, memmem};
 
 /// What the tokenizer reports, in document order.
-pub trait Visitor {
+pub trait Visitor<'a> {
     /// A start tag: lower-case name, attributes as (name, value) with references decoded.
-    fn start(&mut self, name: &str, attrs: &[(&str, Cow<'_, str>)], self_closing: bool);
+    fn start(&mut self, name: Cow<'a, str>, attrs: &[(&str, Cow<'_, str>)], self_closing: bool);
     /// An end tag, lower-case name.
     fn end(&mut self, name: &str);
     /// Text, references decoded.
@@ -51,7 +51,7 @@ fn is_space(b: u8) -> bool {
 }
 
 /// Tokenizes `html`, calling `visitor` for each tag and each run of text.
-pub fn tokenize(html: &str, visitor: &mut impl Visitor) {
+pub fn tokenize<'a>(html: &'a str, visitor: &mut impl Visitor<'a>) {
     Lexer {
         html,
         bytes: html.as_bytes(),
@@ -80,7 +80,7 @@ struct TagSpan {
 }
 
 impl<'a> Lexer<'a> {
-    fn run(&mut self, visitor: &mut impl Visitor) {
+    fn run(&mut self, visitor: &mut impl Visitor<'a>) {
         let html = self.html;
         let len = self.bytes.len();
         let mut text_from = 0;
@@ -110,11 +110,12 @@ impl<'a> Lexer<'a> {
                             (&html[n0..n1], value)
                         })
                         .collect();
-                    visitor.start(&name, &attrs, tag.self_closing);
+                    let kind = content(&name);
+                    visitor.start(name.clone(), &attrs, tag.self_closing);
                     if tag.self_closing {
                         tag.end
                     } else {
-                        match content(&name) {
+                        match kind {
                             Content::Markup => tag.end,
                             Content::Plaintext => {
                                 visitor.text(&html[tag.end..]);
@@ -179,7 +180,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Emits the text between two markup positions.
-    fn text(&self, from: usize, to: usize, visitor: &mut impl Visitor) {
+    fn text(&self, from: usize, to: usize, visitor: &mut impl Visitor<'a>) {
         if from >= to {
             return;
         }
@@ -270,7 +271,8 @@ impl<'a> Lexer<'a> {
             if b.get(lt + 1) == Some(&b'/')
                 && after <= b.len()
                 && b[lt + 2..after].eq_ignore_ascii_case(name.as_bytes())
-                && b.get(after).is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
+                && b.get(after)
+                    .is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
             {
                 return lt;
             }
@@ -330,8 +332,13 @@ mod tests {
     #[derive(Default)]
     struct Log(Vec<String>);
 
-    impl Visitor for Log {
-        fn start(&mut self, name: &str, attrs: &[(&str, Cow<'_, str>)], self_closing: bool) {
+    impl Visitor<'_> for Log {
+        fn start(
+            &mut self,
+            name: Cow<'_, str>,
+            attrs: &[(&str, Cow<'_, str>)],
+            self_closing: bool,
+        ) {
             let attrs: Vec<String> = attrs.iter().map(|(n, v)| format!(" {n}={v}")).collect();
             let close = if self_closing { "/" } else { "" };
             self.0.push(format!("<{name}{}{close}>", attrs.concat()));
@@ -354,7 +361,12 @@ mod tests {
     fn tags_attributes_and_references() {
         assert_eq!(
             log(r#"<P Class="a>b" id=x hidden>One &amp; two&nbsp</p><br/>"#),
-            ["<p Class=a>b id=x hidden=>", "One & two\u{a0}", "</p>", "<br/>"]
+            [
+                "<p Class=a>b id=x hidden=>",
+                "One & two\u{a0}",
+                "</p>",
+                "<br/>"
+            ]
         );
         assert_eq!(log("<a href='?a=1&amp;b=2'>x"), ["<a href=?a=1&b=2>", "x"]);
     }

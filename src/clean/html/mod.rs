@@ -137,10 +137,11 @@ fn is_void(name: &str) -> bool {
 }
 
 /// One open element, with what it contributes to the blocks inside it.
-struct Open {
+struct Open<'a> {
     /// Number of the element in document order.
     id: u32,
-    name: String,
+    /// Borrowed from the page unless it had to be lower-cased.
+    name: Cow<'a, str>,
     ignored: bool,
     pre: bool,
     link: bool,
@@ -149,8 +150,8 @@ struct Open {
 }
 
 #[derive(Default)]
-struct State {
-    stack: Vec<Open>,
+struct State<'a> {
+    stack: Vec<Open<'a>>,
     /// Open elements of each kind, so a block's context costs nothing to look up.
     ignored: usize,
     pre: usize,
@@ -167,7 +168,7 @@ struct State {
     blocks: Vec<Block>,
 }
 
-impl State {
+impl<'a> State<'a> {
     fn landmark(&self) -> Option<Landmark> {
         if self.landmarks == 0 {
             return None;
@@ -194,9 +195,12 @@ impl State {
 
     /// Appends text with whitespace collapsed, as a browser renders it.
     fn push_words(&mut self, text: &str) {
-        for c in text.chars() {
-            if c.is_whitespace() {
+        // Every piece after the first follows a whitespace character.
+        for (i, word) in text.split(char::is_whitespace).enumerate() {
+            if i > 0 {
                 self.pending_space = !self.text.is_empty();
+            }
+            if word.is_empty() {
                 continue;
             }
             if self.text.is_empty() {
@@ -214,8 +218,8 @@ impl State {
                 self.pending_space = false;
                 self.count(1);
             }
-            self.text.push(c);
-            self.count(1);
+            self.text.push_str(word);
+            self.count(word.chars().count());
         }
     }
 
@@ -240,23 +244,20 @@ impl State {
         self.pending_space = false;
     }
 
-    fn start(&mut self, name: &str, attrs: &[(&str, Cow<'_, str>)], self_closing: bool) {
-        let role = role(name);
+    fn start(&mut self, name: Cow<'a, str>, attrs: &[(&str, Cow<'_, str>)], self_closing: bool) {
+        let role = role(&name);
         if role == Role::Block || role == Role::Pre {
             self.flush();
         }
-        if is_void(name) || self_closing && role != Role::Block && role != Role::Ignored {
+        if is_void(&name) || self_closing && role != Role::Block && role != Role::Ignored {
             return;
         }
         let hidden = attrs.iter().any(|(key, value)| {
             key.eq_ignore_ascii_case("hidden")
                 || (key.eq_ignore_ascii_case("aria-hidden") && value.trim() == "true")
-                || (key.eq_ignore_ascii_case("style") && {
-                    let v = value.to_ascii_lowercase().replace(' ', "");
-                    v.contains("display:none") || v.contains("visibility:hidden")
-                })
+                || (key.eq_ignore_ascii_case("style") && style_hides(value))
         });
-        let landmark = match name {
+        let landmark = match &*name {
             "nav" => Some(Landmark::Nav),
             "aside" => Some(Landmark::Aside),
             "footer" => Some(Landmark::Footer),
@@ -283,12 +284,12 @@ impl State {
         self.next_id += 1;
         let open = Open {
             id: self.next_id,
-            name: name.to_string(),
+            article: matches!(&*name, "article" | "main"),
+            name,
             ignored: role == Role::Ignored || hidden,
             pre: role == Role::Pre,
             link: role == Role::Link,
             landmark,
-            article: matches!(name, "article" | "main"),
         };
         self.apply(&open, 1);
         self.stack.push(open);
@@ -316,7 +317,7 @@ impl State {
         }
     }
 
-    fn apply(&mut self, open: &Open, sign: isize) {
+    fn apply(&mut self, open: &Open<'_>, sign: isize) {
         let add = |n: &mut usize, on: bool| {
             if on {
                 *n = n.saturating_add_signed(sign);
@@ -334,22 +335,48 @@ impl State {
 /// "comment" or "disqus" ("comments", "comment-list", "disqus_thread") or is "replies". Words
 /// inside longer names ("f_comments_on", a feature flag on `<body>`) do not count.
 fn names_comments(value: &str) -> bool {
-    value.split_whitespace().any(|name| {
-        let name = name.to_ascii_lowercase();
-        name.starts_with("comment") || name.starts_with("disqus") || name == "replies"
+    value.split_ascii_whitespace().any(|name| {
+        starts_with_ignore_case(name, "comment")
+            || starts_with_ignore_case(name, "disqus")
+            || name.eq_ignore_ascii_case("replies")
     })
 }
 
 /// A class name or id that names a footer: "footer", "site-footer", "footer_links".
 fn names_footer(value: &str) -> bool {
-    value.split_whitespace().any(|name| {
-        let name = name.to_ascii_lowercase();
-        name.starts_with("footer") || name.ends_with("-footer") || name.ends_with("_footer")
+    value.split_ascii_whitespace().any(|name| {
+        let name = name.as_bytes();
+        name.len() >= 6
+            && (name[..6].eq_ignore_ascii_case(b"footer")
+                || name.len() >= 7
+                    && (name[name.len() - 7..].eq_ignore_ascii_case(b"-footer")
+                        || name[name.len() - 7..].eq_ignore_ascii_case(b"_footer")))
     })
 }
 
-impl Visitor for State {
-    fn start(&mut self, name: &str, attrs: &[(&str, Cow<'_, str>)], self_closing: bool) {
+fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
+    name.len() >= prefix.len()
+        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// `display: none` or `visibility: hidden` in an inline style, spaces and case ignored.
+fn style_hides(style: &str) -> bool {
+    let mentions = |word: &[u8]| {
+        style
+            .as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
+    // Most styles say neither word: no copy for them.
+    if !mentions(b"none") && !mentions(b"hidden") {
+        return false;
+    }
+    let squeezed = style.to_ascii_lowercase().replace(' ', "");
+    squeezed.contains("display:none") || squeezed.contains("visibility:hidden")
+}
+
+impl<'a> Visitor<'a> for State<'a> {
+    fn start(&mut self, name: Cow<'a, str>, attrs: &[(&str, Cow<'_, str>)], self_closing: bool) {
         State::start(self, name, attrs, self_closing);
     }
 
