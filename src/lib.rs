@@ -10,10 +10,14 @@
 //! - [`cleaner`]: the three steps (prepare, store, decide) as the commands run them.
 //! - [`config`]: settings in layers (built-in defaults, a file, environment variables).
 //! - [`eval`]: cleaning quality scored against labelled truth.
+//! - [`audit`]: the delivery promise checked from what went in and what came out.
 //! - [`commands`]: the subcommands `main.rs` dispatches to.
 //! - [`telemetry`]: logging set-up.
 
+#![forbid(unsafe_code)]
+
 pub mod article;
+pub mod audit;
 pub mod broker;
 pub mod clean;
 pub mod cleaner;

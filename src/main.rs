@@ -1,4 +1,5 @@
 //! The `paraprint` binary: argument parsing and wiring only.
+#![forbid(unsafe_code)]
 
 use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -60,6 +61,19 @@ enum Command {
     Publish {
         /// The input file, or `-` for standard input.
         input: PathBuf,
+    },
+    /// Check that every line of FILE (as `publish` sent it) ended as identical records in the
+    /// output queue or as a dead letter with its bytes and a code, and that the input queue is
+    /// empty. Leaves both queues as they were unless --take. Exit 0 if the promise holds.
+    Audit {
+        /// The JSON-lines file that was published.
+        input: PathBuf,
+        /// Ack what was read, emptying the output and dead queues.
+        #[arg(long)]
+        take: bool,
+        /// Print the report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
     },
     /// Move dead letters back to the input exchange after a fix, each acked in the dead queue
     /// only once the broker confirmed its copy; each dead letter moves at most once per run.
@@ -196,6 +210,30 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { input, take, json } => {
+            let file = std::fs::File::open(&input)
+                .with_context(|| format!("cannot open {}", input.display()))?;
+            let inputs = commands::audit::published_lines(&mut BufReader::new(file))?;
+            let outcome = commands::audit::run(&settings, &inputs, take).await?;
+            if json {
+                let mut value = serde_json::to_value(&outcome.report)?;
+                value["input_waiting"] = outcome.input_waiting.into();
+                value["holds"] = outcome.holds().into();
+                println!("{value}");
+            }
+            eprint!("{}", outcome.report.summary());
+            if outcome.input_waiting > 0 {
+                eprintln!(
+                    "paraprint: {} inputs still wait in {}: run the audit once the workers are done",
+                    outcome.input_waiting, settings.topology.input_queue
+                );
+            }
+            Ok(if outcome.holds() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Redrive {
             limit,

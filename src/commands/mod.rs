@@ -1,6 +1,7 @@
 //! The subcommands. Each takes its settings and its input and output streams as arguments, so
 //! tests run them without a process.
 
+pub mod audit;
 pub mod clean;
 pub mod eval;
 pub mod health;

@@ -6,6 +6,7 @@ mod common;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod audit;
 mod operating;
 mod redrive;
 mod scaling;

@@ -317,6 +317,22 @@ impl World {
         let _ = conn.close(200, "done".into()).await;
     }
 
+    /// Takes everything out of the output and dead queues and checks it against `inputs`
+    /// (`paraprint::audit`): panics with the report unless every input ended as identical
+    /// records or as a dead letter with its bytes and a code, and the input queue is empty.
+    pub async fn assert_audit(&self, inputs: &[Vec<u8>]) -> paraprint::audit::Report {
+        let outcome = paraprint::commands::audit::run(&self.settings, inputs, true)
+            .await
+            .expect("the audit reads the queues");
+        assert!(
+            outcome.holds(),
+            "{}inputs still waiting: {}",
+            outcome.report.summary(),
+            outcome.input_waiting
+        );
+        outcome.report
+    }
+
     pub fn output_queue(&self) -> &str {
         &self.settings.topology.output_queue
     }
