@@ -6,6 +6,8 @@ mod common;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod faults;
+
 use std::process::Command;
 use std::time::Duration;
 
