@@ -6,10 +6,17 @@
 use std::process::Child;
 use std::time::{Duration, Instant};
 
-use paraprint::audit::Report;
+use lapin::options::{
+    BasicAckOptions, BasicGetOptions, QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
+};
+use lapin::types::{AMQPValue, FieldTable};
+use paraprint::audit::{Output, Report, audit};
 
+use crate::support::proxy::Proxy;
 use crate::support::redis::Namespace;
-use crate::support::{World, spawn_worker_process, syndication_stream, terminate};
+use crate::support::{
+    World, connect, spawn_worker_process, syndication_stream, terminate, unique_articles,
+};
 
 const LONG: Duration = Duration::from_secs(240);
 
@@ -122,6 +129,193 @@ async fn two_of_three_workers_killed_loses_nothing() {
     print_figures(
         "two of three workers SIGKILLed (Redis store)",
         "2 SIGKILL",
+        &report,
+        recovery,
+    );
+}
+
+fn outputs(messages: &[crate::support::Message], dead: bool) -> Vec<Output> {
+    messages
+        .iter()
+        .map(|m| Output {
+            message_id: m.message_id(),
+            body: m.data.clone(),
+            code: if dead {
+                m.header("x-paraprint-error")
+            } else {
+                None
+            },
+        })
+        .collect()
+}
+
+/// Deletes a queue the test declared itself, even if the test fails.
+struct OwnQueue(String);
+
+impl Drop for OwnQueue {
+    fn drop(&mut self) {
+        let name = self.0.clone();
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let conn = connect().await;
+                let channel = conn.create_channel().await.unwrap();
+                let _ = channel
+                    .queue_delete(name.as_str().into(), QueueDeleteOptions::default())
+                    .await;
+                let _ = conn.close(200, "cleanup".into()).await;
+            });
+        })
+        .join();
+    }
+}
+
+/// Downstream's queue is full (`x-max-length` 50 with `reject-publish`), so the broker nacks
+/// records while a slow consumer empties it 40 at a time: the worker holds its deliveries and
+/// retries; every record arrives once there is room, and nothing is dead-lettered.
+#[tokio::test]
+async fn full_output_queue_nacks_lose_nothing() {
+    let mut world = World::new();
+    // Downstream declares its own queue; the worker declares none.
+    world.settings.topology.output_queue = String::new();
+    let full = OwnQueue(format!("{}.full", world.input_queue()));
+    let articles = unique_articles(1000);
+    let inputs: Vec<Vec<u8>> = articles.iter().map(|(_, a)| a.clone()).collect();
+    world.publish(&inputs).await;
+
+    let conn = connect().await;
+    let channel = conn.create_channel().await.unwrap();
+    let mut arguments = FieldTable::default();
+    arguments.insert("x-max-length".into(), AMQPValue::LongLongInt(50));
+    arguments.insert(
+        "x-overflow".into(),
+        AMQPValue::LongString("reject-publish".into()),
+    );
+    channel
+        .queue_declare(
+            full.0.as_str().into(),
+            QueueDeclareOptions {
+                durable: true,
+                ..Default::default()
+            },
+            arguments,
+        )
+        .await
+        .unwrap();
+    channel
+        .queue_bind(
+            full.0.as_str().into(),
+            world.settings.topology.output_exchange.as_str().into(),
+            "#".into(),
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+
+    let worker = world.start_worker(world.cleaner());
+    let mut records = Vec::new();
+    let mut times_full = 0;
+    let mut ids = std::collections::HashSet::new();
+    let start = Instant::now();
+    while ids.len() < inputs.len() {
+        assert!(
+            start.elapsed() < LONG,
+            "{} records after {LONG:?}",
+            ids.len()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        if world.ready(&full.0).await >= 50 {
+            times_full += 1;
+        }
+        for _ in 0..40 {
+            let Some(got) = channel
+                .basic_get(full.0.as_str().into(), BasicGetOptions::default())
+                .await
+                .unwrap()
+            else {
+                break;
+            };
+            got.delivery
+                .acker
+                .ack(BasicAckOptions::default())
+                .await
+                .unwrap();
+            ids.insert(got.delivery.properties.message_id().clone().unwrap());
+            records.push(crate::support::Message {
+                data: got.delivery.data,
+                routing_key: got.delivery.routing_key.to_string(),
+                properties: got.delivery.properties,
+            });
+        }
+    }
+    let recovery = start.elapsed();
+    worker.stop(LONG).await;
+    assert!(times_full >= 5, "the queue was full {times_full} times");
+    assert_eq!(world.ready(world.input_queue()).await, 0);
+    records.extend(world.drain(&full.0).await);
+    let dead = world.drain(world.dead_queue()).await;
+    let report = audit(&inputs, &outputs(&records, false), &outputs(&dead, true));
+    assert!(report.holds(), "{}", report.summary());
+    assert_eq!(report.dead_letter_total(), 0, "no fault dead-letters");
+    let _ = conn.close(200, "done".into()).await;
+    print_figures(
+        "output queue full (x-max-length 50, reject-publish), drained 40 per 300 ms",
+        &format!("nacked publishes while full ({times_full} polls found it full)"),
+        &report,
+        recovery,
+    );
+}
+
+/// Redis behind a proxy that delays every chunk 20 ms, then 1.5 s (beyond the store's 500 ms
+/// timeout) for 5 s, then 20 ms again: store calls time out, the worker holds its deliveries
+/// and retries, and the stream completes with nothing lost or dead-lettered.
+#[tokio::test]
+async fn slow_store_loses_nothing() {
+    let mut world = World::new();
+    let namespace = Namespace::new();
+    let target = namespace
+        .url
+        .trim_start_matches("redis://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let proxy = Proxy::start(&target).await;
+    proxy.set_delay(Duration::from_millis(20));
+    world.settings.store.backend = paraprint::config::StoreBackend::Redis;
+    world.settings.store.redis_url = format!("redis://127.0.0.1:{}/0", proxy.port);
+    world.settings.store.redis_prefix = namespace.prefix.clone();
+    world.settings.store.redis_timeout_ms = 500;
+    let stream = syndication_stream(20);
+    let inputs: Vec<Vec<u8>> = stream.iter().map(|a| a.raw.clone()).collect();
+    world.publish(&inputs).await;
+    let worker = world.start_worker(world.cleaner());
+    wait_for_growth(&world, world.output_queue(), 100).await;
+
+    proxy.set_delay(Duration::from_millis(1500));
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let during = world.ready(world.output_queue()).await;
+    assert!(
+        during < inputs.len() as u32,
+        "the slowdown happened mid-stream"
+    );
+    proxy.set_delay(Duration::from_millis(20));
+    let recovery = wait_for_growth(&world, world.output_queue(), during).await;
+
+    world.wait_for_empty(world.input_queue(), LONG).await;
+    world
+        .wait_for(world.output_queue(), inputs.len() as u32, LONG)
+        .await;
+    worker.stop(LONG).await;
+    let report = world.assert_audit(&inputs).await;
+    assert_eq!(report.dead_letter_total(), 0, "no fault dead-letters");
+    print_figures(
+        "slow store: Redis behind a proxy, 20 ms per chunk, 1.5 s for 5 s (timeout 500 ms)",
+        "store timeouts for 5 s",
         &report,
         recovery,
     );

@@ -2,6 +2,7 @@
 //! worker to start and stop, publishing and draining helpers, and cleanup when it ends.
 #![allow(dead_code)]
 
+pub mod proxy;
 pub mod redis;
 
 use std::collections::HashMap;
