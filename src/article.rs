@@ -244,6 +244,41 @@ fn parse_content_type(value: &str) -> Result<ContentType, InputError> {
     }
 }
 
+/// How deep a carried value may nest arrays and objects. A record carries such values verbatim,
+/// and parsers downstream refuse deep nesting (serde_json at 128 levels, counting the record's
+/// own object): deeper input is `malformed_json`, not a record nobody can read.
+pub const MAX_NESTING: usize = 100;
+
+/// The deepest nesting of arrays and objects in a JSON text already known to be valid.
+fn nesting(json: &str) -> usize {
+    let bytes = json.as_bytes();
+    if !matches!(bytes.first(), Some(b'[' | b'{')) {
+        return 0;
+    }
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// A top-level JSON object as its fields in order, values verbatim. Duplicate names are
 /// rejected: which of two `id`s is meant cannot be guessed safely.
 struct RawObject(Vec<(String, Box<RawValue>)>);
@@ -258,9 +293,17 @@ impl<'de> serde::Deserialize<'de> for RawObject {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject, A::Error> {
                 let mut fields: Vec<(String, Box<RawValue>)> = Vec::new();
+                // A set, not a scan of `fields`: 100,000 fields must not cost 10^10 compares.
+                let mut names = std::collections::HashSet::new();
                 while let Some((key, value)) = map.next_entry::<String, Box<RawValue>>()? {
-                    if fields.iter().any(|(k, _)| *k == key) {
+                    if !names.insert(key.clone()) {
                         return Err(de::Error::custom(format!("duplicate field {key:?}")));
+                    }
+                    if nesting(value.get()) > MAX_NESTING {
+                        return Err(de::Error::custom(format!(
+                            "field {key:?} nests arrays and objects deeper than {MAX_NESTING} \
+                             levels, more than JSON parsers downstream accept"
+                        )));
                     }
                     fields.push((key, value));
                 }
@@ -387,6 +430,21 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn carried_values_nest_at_most_max_nesting_deep() {
+        let nested = |depth: usize| {
+            format!(
+                r#"{{"id":"a","source":"s","body":"x","extra":{}"]["{}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        assert!(parse(&nested(MAX_NESTING)).is_ok());
+        let e = parse(&nested(MAX_NESTING + 1)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::MalformedJson);
+        assert!(e.message.contains("\"extra\" nests"), "{}", e.message);
     }
 
     #[test]

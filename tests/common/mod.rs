@@ -1,6 +1,8 @@
 //! Helpers shared by the engine tests: settings, a cleaner with a manual clock, fixtures.
 #![allow(dead_code)]
 
+pub mod nasty;
+
 use std::sync::Arc;
 
 use paraprint::cleaner::Cleaner;
