@@ -62,7 +62,7 @@ fn raw(body: &str, content_type: &str) -> Vec<u8> {
 /// The whole offline path for one raw message: parse, prepare, decide, serialize the record.
 fn clean_once(engine: &Engine, bytes: &[u8]) -> Vec<u8> {
     let article = RawArticle::parse(bytes, usize::MAX).unwrap();
-    let prepared = engine.prepare(article);
+    let prepared = engine.prepare(article).unwrap();
     let facts = Facts::fresh(&prepared.observation);
     let outcome = engine.decide(&prepared, &facts);
     engine.record(&prepared, &outcome).to_json()

@@ -62,7 +62,7 @@ pub struct InputError {
 }
 
 impl InputError {
-    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         InputError {
             code,
             message: message.into(),

@@ -232,7 +232,8 @@ pub async fn declare_topology(
     Ok(())
 }
 
-/// Properties of a persistent message.
+/// Properties of a persistent message. A `message_id` is an AMQP short string: one longer than
+/// 255 bytes (never a valid article id) is left out rather than sent.
 pub fn persistent(
     content_type: &str,
     message_id: Option<&str>,
@@ -243,8 +244,8 @@ pub fn persistent(
         .with_content_type(content_type.into())
         .with_headers(headers);
     match message_id {
-        Some(id) => props.with_message_id(id.into()),
-        None => props,
+        Some(id) if id.len() <= crate::article::MAX_ID_BYTES => props.with_message_id(id.into()),
+        _ => props,
     }
 }
 

@@ -52,7 +52,8 @@ impl Cleaner {
         settings: &Settings,
         clock: Arc<dyn Clock>,
     ) -> Result<Cleaner, StoreError> {
-        let engine = Engine::new(settings.boilerplate.clone(), settings.copies.clone());
+        let engine = Engine::new(settings.boilerplate.clone(), settings.copies.clone())
+            .with_max_paragraphs(settings.limits.max_paragraphs);
         let store: Arc<dyn Store> = match settings.store.backend {
             StoreBackend::Embedded => Arc::new(EmbeddedStore::open(
                 settings.store.clone(),
@@ -81,11 +82,11 @@ impl Cleaner {
     /// Validates and cleans one raw message.
     pub async fn clean(&self, bytes: &[u8]) -> Result<Cleaned, CleanError> {
         let article = RawArticle::parse(bytes, self.max_message_bytes)?;
-        Ok(self.clean_article(article).await?)
+        self.clean_article(article).await
     }
 
-    pub async fn clean_article(&self, article: RawArticle) -> Result<Cleaned, StoreError> {
-        let prepared = self.engine.prepare(article);
+    pub async fn clean_article(&self, article: RawArticle) -> Result<Cleaned, CleanError> {
+        let prepared = self.engine.prepare(article)?;
         let facts = timed(self.store.observe(&prepared.observation)).await?;
         let outcome = self.engine.decide(&prepared, &facts);
         if facts.previous.as_ref() != Some(&outcome) {

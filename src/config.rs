@@ -78,6 +78,9 @@ pub struct WorkerSettings {
 pub struct LimitSettings {
     /// Largest accepted message, in bytes.
     pub max_message_bytes: usize,
+    /// Most paragraphs an article may have. Each paragraph costs memory beyond its text (keys,
+    /// an audit-trail entry), so this bounds what one article holds while it is in flight.
+    pub max_paragraphs: usize,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -338,6 +341,9 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
     }
     if s.limits.max_message_bytes == 0 {
         return fail("limits.max_message_bytes must be at least 1");
+    }
+    if s.limits.max_paragraphs == 0 {
+        return fail("limits.max_paragraphs must be at least 1");
     }
     for (key, path) in [
         ("amqp.tls_ca_file", &s.amqp.tls_ca_file),

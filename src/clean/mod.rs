@@ -16,7 +16,9 @@ use std::ops::Range;
 
 use sha2::{Digest, Sha256};
 
-use crate::article::{CleanRecord, ContentType, DroppedEntry, RawArticle, Status};
+use crate::article::{
+    CleanRecord, ContentType, DroppedEntry, ErrorCode, InputError, RawArticle, Status,
+};
 use crate::config::{BoilerplateSettings, CopySettings};
 pub use decide::{BoilerplateRule, DropReason, DroppedParagraph, Outcome};
 use key::{Key, ParagraphKeys};
@@ -112,6 +114,8 @@ pub struct Engine {
     markers: Vec<String>,
     /// Content keys of `boilerplate.allow` lines, by source (`*`: every source).
     allowed: HashMap<String, HashSet<Key>>,
+    /// Most paragraphs an article may have (`limits.max_paragraphs`).
+    max_paragraphs: usize,
 }
 
 impl Engine {
@@ -138,7 +142,14 @@ impl Engine {
             copies,
             markers,
             allowed,
+            max_paragraphs: usize::MAX,
         }
+    }
+
+    /// Refuses articles of more than `max` paragraphs (`too_large`).
+    pub fn with_max_paragraphs(mut self, max: usize) -> Engine {
+        self.max_paragraphs = max;
+        self
     }
 
     /// Whether the operator allows this paragraph for this source (`boilerplate.allow`).
@@ -157,8 +168,8 @@ impl Engine {
             .max(self.boilerplate.interior_min_articles)
     }
 
-    /// Step 1: split and key (pure).
-    pub fn prepare(&self, article: RawArticle) -> Prepared {
+    /// Step 1: split and key (pure). Fails only for more than `max_paragraphs` paragraphs.
+    pub fn prepare(&self, article: RawArticle) -> Result<Prepared, InputError> {
         let (extracted, signals) = match article.content_type {
             ContentType::PlainText => (None, Vec::new()),
             ContentType::Html => {
@@ -180,6 +191,16 @@ impl Engine {
             // One line per block; a block is never blank.
             ContentType::Html => body.split('\n').collect(),
         };
+        if lines.len() > self.max_paragraphs {
+            return Err(InputError::new(
+                ErrorCode::TooLarge,
+                format!(
+                    "body: {} paragraphs; the limit is {} (limits.max_paragraphs)",
+                    lines.len(),
+                    self.max_paragraphs
+                ),
+            ));
+        }
         let title = article
             .title
             .as_deref()
@@ -236,13 +257,13 @@ impl Engine {
             templates,
             contents,
         };
-        Prepared {
+        Ok(Prepared {
             article,
             extracted,
             paras,
             full_title,
             observation,
-        }
+        })
     }
 
     /// A whole line equal to a marker, or a heading-like line that starts with one

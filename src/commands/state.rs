@@ -28,7 +28,9 @@ pub fn sample_texts(
         if article.source != source {
             continue;
         }
-        let prepared = cleaner.engine().prepare(article);
+        let Ok(prepared) = cleaner.engine().prepare(article) else {
+            continue; // over limits.max_paragraphs
+        };
         for (i, para) in prepared.paras.iter().enumerate() {
             if let Some(keys) = para.keys {
                 texts

@@ -54,6 +54,11 @@ pub fn nasty_inputs() -> Vec<Nasty> {
     push(
         "1,000,000 tiny paragraphs",
         bytes(&article("tiny", &tiny.join("\n"))),
+        End::Dead("too_large"),
+    );
+    push(
+        "100,000 tiny paragraphs (limits.max_paragraphs)",
+        bytes(&article("tiny-limit", &tiny[..100_000].join("\n"))),
         End::Record,
     );
     push(

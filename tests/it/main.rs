@@ -7,6 +7,7 @@ mod common;
 mod support;
 
 mod audit;
+mod hostile;
 mod operating;
 mod redrive;
 mod scaling;
