@@ -279,3 +279,54 @@ fn allowed_lines_are_never_boilerplate() {
         .to_string();
     assert!(!last.contains(footer));
 }
+
+/// Passwords in the broker and Redis URLs never reach a log line or `config`'s output, even
+/// while the worker keeps failing to connect and logs each attempt.
+#[test]
+fn credentials_are_never_logged() {
+    let amqp_secret = "Amqp-S3cret-7f3a";
+    let redis_secret = "Redis-S3cret-91c2";
+    // Port 1 on 127.0.0.1 refuses connections: every attempt fails and is logged.
+    let env = [
+        (
+            "PARAPRINT_AMQP__URL",
+            format!("amqp://paraprint:{amqp_secret}@127.0.0.1:1/%2f"),
+        ),
+        ("PARAPRINT_STORE__BACKEND", "redis".to_string()),
+        (
+            "PARAPRINT_STORE__REDIS_URL",
+            format!("redis://:{redis_secret}@127.0.0.1:1/0"),
+        ),
+        ("PARAPRINT_METRICS__LISTEN", "127.0.0.1:0".to_string()),
+        ("PARAPRINT_LOG__FORMAT", "json".to_string()),
+        ("RUST_LOG", "trace".to_string()),
+    ];
+    let config = Command::new(env!("CARGO_BIN_EXE_paraprint"))
+        .arg("config")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&config.stdout);
+    assert!(shown.contains("127.0.0.1:1"), "{shown}");
+
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_paraprint"))
+        .arg("run")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    worker.kill().unwrap();
+    let out = worker.wait_with_output().unwrap();
+    let logs =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        logs.contains("127.0.0.1:1"),
+        "the failing attempts are logged with their address: {logs}"
+    );
+    for text in [shown.as_ref(), logs.as_str()] {
+        assert!(!text.contains(amqp_secret), "AMQP password shown: {text}");
+        assert!(!text.contains(redis_secret), "Redis password shown: {text}");
+    }
+}
