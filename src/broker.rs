@@ -3,6 +3,9 @@
 //! Nothing here decides what happens to a message; it reports what the broker said, as errors
 //! the worker branches on.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
 use lapin::options::{
     BasicPublishOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
 };
@@ -43,12 +46,54 @@ pub enum PublishError {
 ///
 /// `amqps://` URLs use TLS (rustls): the server's certificate must chain to the system's trust
 /// store or, when `amqp.tls_ca_file` is set, to a certificate of that PEM file.
+///
+/// With `amqp.failover_urls`, the URL that answered last is tried first, then the others in
+/// order; the first connection made is returned, else the last error.
 pub async fn connect(settings: &AmqpSettings, role: &str) -> Result<Connection, lapin::Error> {
+    let urls: Vec<&str> = std::iter::once(settings.url.as_str())
+        .chain(settings.failover_urls.iter().map(String::as_str))
+        .collect();
+    let first = LAST_ANSWERED.load(Ordering::Relaxed) % urls.len();
+    let timeout = Duration::from_millis(settings.connect_timeout_ms);
+    let mut last_error = None;
+    for index in (0..urls.len()).map(|i| (first + i) % urls.len()) {
+        let url = urls[index];
+        let error = match tokio::time::timeout(timeout, connect_to(url, settings, role)).await {
+            Ok(Ok(connection)) => {
+                if urls.len() > 1 {
+                    tracing::info!(url = %redact_url(url), role, "Connected.");
+                }
+                LAST_ANSWERED.store(index, Ordering::Relaxed);
+                return Ok(connection);
+            }
+            Ok(Err(e)) => e,
+            Err(_) => lapin::Error::from(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("no answer within amqp.connect_timeout_ms ({timeout:?})"),
+            )),
+        };
+        if urls.len() > 1 {
+            tracing::warn!(url = %redact_url(url), role, error = %error, "Cannot connect; trying the next broker URL.");
+        }
+        last_error = Some(error);
+    }
+    Err(last_error.expect("at least amqp.url"))
+}
+
+/// Index (in `url`, then `failover_urls`) of the URL that answered last: reconnects go there
+/// first instead of waiting on a node that went away.
+static LAST_ANSWERED: AtomicUsize = AtomicUsize::new(0);
+
+async fn connect_to(
+    url: &str,
+    settings: &AmqpSettings,
+    role: &str,
+) -> Result<Connection, lapin::Error> {
     let name = format!("{} {role}", settings.connection_name);
-    tracing::debug!(url = %redact_url(&settings.url), %name, "Connecting.");
+    tracing::debug!(url = %redact_url(url), %name, "Connecting.");
     let properties = ConnectionProperties::default().with_connection_name(name.into());
     if settings.tls_ca_file.is_empty() {
-        return Connection::connect(&settings.url, properties).await;
+        return Connection::connect(url, properties).await;
     }
     // Read at every connect, so a renewed CA bundle is picked up on reconnect. Start-up already
     // checked the file (config::validate); this error only shows if it went away since.
@@ -58,13 +103,7 @@ pub async fn connect(settings: &AmqpSettings, role: &str) -> Result<Connection, 
         identity: None,
         cert_chain: Some(String::from_utf8_lossy(&ca).into_owned()),
     };
-    Connection::connect_with_config(
-        &settings.url,
-        properties,
-        tls,
-        lapin::runtime::default_runtime()?,
-    )
-    .await
+    Connection::connect_with_config(url, properties, tls, lapin::runtime::default_runtime()?).await
 }
 
 /// Returns a message may take in the output and dead-letter queues before RabbitMQ drops it.

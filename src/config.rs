@@ -36,6 +36,11 @@ pub struct Settings {
 pub struct AmqpSettings {
     /// Broker URL; may hold credentials, so never logged unredacted.
     pub url: String,
+    /// More URLs of the same broker (other nodes of its cluster), tried in order after the
+    /// one that last answered whenever a connection has to be made.
+    pub failover_urls: Vec<String>,
+    /// How long one connection attempt may take before the next URL is tried, in ms.
+    pub connect_timeout_ms: u64,
     /// Unacked deliveries per worker: bounds memory and concurrency.
     pub prefetch: u16,
     /// Connection name shown by the broker.
@@ -333,6 +338,9 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
     {
         return fail("store.max_* limits must be at least 1");
     }
+    if s.amqp.connect_timeout_ms == 0 {
+        return fail("amqp.connect_timeout_ms must be at least 1");
+    }
     if s.amqp.prefetch == 0 {
         return fail("amqp.prefetch must be at least 1");
     }
@@ -375,6 +383,9 @@ impl Settings {
     pub fn redacted_toml(&self) -> String {
         let mut copy = self.clone();
         copy.amqp.url = redact_url(&copy.amqp.url);
+        for url in &mut copy.amqp.failover_urls {
+            *url = redact_url(url);
+        }
         copy.store.redis_url = copy
             .store
             .redis_url

@@ -129,6 +129,8 @@ async fn an_untrusted_certificate_is_refused() {
             prefetch: 10,
             connection_name: "paraprint tls test".into(),
             tls_ca_file: ca.clone(),
+            failover_urls: Vec::new(),
+            connect_timeout_ms: 10_000,
         };
         let error = match paraprint::broker::connect(&amqp, "test").await {
             Ok(_) => panic!("connected to {amqps} trusting {ca:?}"),
@@ -163,6 +165,8 @@ async fn an_untrusted_certificate_is_refused() {
         prefetch: 10,
         connection_name: "paraprint tls test".into(),
         tls_ca_file: pki.ca_path(),
+        failover_urls: Vec::new(),
+        connect_timeout_ms: 10_000,
     };
     let conn = paraprint::broker::connect(&amqp, "test")
         .await

@@ -317,3 +317,20 @@ async fn delivery_limit_ends_a_message_that_keeps_coming_back() {
     );
     assert_eq!(world.ready(world.input_queue()).await, 0);
 }
+
+/// `amqp.failover_urls`: the first URL refuses connections (nothing listens on port 1), the
+/// worker connects through the next one and the stream comes out whole.
+#[tokio::test]
+async fn the_next_broker_url_is_used_when_one_does_not_answer() {
+    let mut world = World::new();
+    let real = world.settings.amqp.url.clone();
+    world.settings.amqp.url = "amqp://guest:guest@127.0.0.1:1/%2f".into();
+    world.settings.amqp.failover_urls = vec![real];
+    let articles = unique_articles(50);
+    let inputs: Vec<Vec<u8>> = articles.iter().map(|(_, a)| a.clone()).collect();
+    world.publish(&inputs).await;
+    let worker = world.start_worker(world.cleaner());
+    world.wait_for(world.output_queue(), 50, LONG).await;
+    worker.stop(LONG).await;
+    world.assert_audit(&inputs).await;
+}

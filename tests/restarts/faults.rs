@@ -12,10 +12,12 @@ use lapin::options::{
 use lapin::types::{AMQPValue, FieldTable};
 use paraprint::audit::{Output, Report, audit};
 
+use crate::cluster::Cluster;
 use crate::support::proxy::Proxy;
 use crate::support::redis::Namespace;
 use crate::support::{
-    World, connect, spawn_worker_process, syndication_stream, terminate, unique_articles,
+    UrlOverride, World, connect, spawn_worker_process, syndication_stream, terminate,
+    unique_articles,
 };
 
 const LONG: Duration = Duration::from_secs(240);
@@ -316,6 +318,54 @@ async fn slow_store_loses_nothing() {
     print_figures(
         "slow store: Redis behind a proxy, 20 ms per chunk, 1.5 s for 5 s (timeout 500 ms)",
         "store timeouts for 5 s",
+        &report,
+        recovery,
+    );
+}
+
+/// A three-node cluster on this machine, the input a quorum queue on all three. The worker is
+/// connected to the first node (`amqp.url`) with the other two in `amqp.failover_urls`; the
+/// first node is stopped mid-stream. The worker moves to another node and nothing is lost.
+#[tokio::test]
+async fn cluster_node_stopped_mid_stream_loses_nothing() {
+    let cluster = Cluster::start();
+    // The test's own helpers talk to the second node, which stays up.
+    let _helpers = UrlOverride::set(cluster.url(1));
+    let mut world = World::new();
+    world.settings.amqp.url = cluster.url(0);
+    world.settings.amqp.failover_urls = vec![cluster.url(1), cluster.url(2)];
+    world.settings.amqp.connect_timeout_ms = 5000;
+    let articles = unique_articles(3000);
+    let inputs: Vec<Vec<u8>> = articles.iter().map(|(_, a)| a.clone()).collect();
+    world.publish(&inputs).await;
+    let members = cluster.quorum_members(1, world.input_queue());
+    for node in &cluster.nodes {
+        assert!(
+            members.contains(&node.name),
+            "{} holds no replica: {members}",
+            node.name
+        );
+    }
+    let worker = world.start_worker(world.cleaner());
+    wait_for_growth(&world, world.output_queue(), 300).await;
+
+    cluster.stop(0);
+    let during = world.ready(world.output_queue()).await;
+    assert!(
+        during < inputs.len() as u32,
+        "the node stopped mid-stream ({during} records)"
+    );
+    let recovery = wait_for_growth(&world, world.output_queue(), during).await;
+    world.wait_for_empty(world.input_queue(), LONG).await;
+    world
+        .wait_for(world.output_queue(), inputs.len() as u32, LONG)
+        .await;
+    worker.stop(LONG).await;
+    let report = world.assert_audit(&inputs).await;
+    assert_eq!(report.dead_letter_total(), 0, "no fault dead-letters");
+    print_figures(
+        "3-node RabbitMQ cluster, quorum queues on all three; the worker's node stopped mid-stream",
+        "1 node stopped (stop_app)",
         &report,
         recovery,
     );

@@ -6,6 +6,7 @@ mod common;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod cluster;
 mod faults;
 
 use std::process::Command;

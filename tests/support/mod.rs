@@ -22,8 +22,30 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub fn amqp_url() -> String {
+    if let Some(url) = URL_OVERRIDE.lock().unwrap().clone() {
+        return url;
+    }
     std::env::var("PARAPRINT_TEST_AMQP_URL")
         .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+}
+
+static URL_OVERRIDE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Points every helper of this process at another broker until dropped (the cluster test's
+/// node that stays up). Only for test binaries that run one test at a time.
+pub struct UrlOverride;
+
+impl UrlOverride {
+    pub fn set(url: String) -> UrlOverride {
+        *URL_OVERRIDE.lock().unwrap() = Some(url);
+        UrlOverride
+    }
+}
+
+impl Drop for UrlOverride {
+    fn drop(&mut self) {
+        *URL_OVERRIDE.lock().unwrap() = None;
+    }
 }
 
 /// Connects, or fails the test saying how to start the broker.
