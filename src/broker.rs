@@ -271,6 +271,21 @@ pub async fn declare_topology(
     Ok(())
 }
 
+/// Ready messages in a queue (a passive declare: fails if the queue does not exist).
+pub async fn ready_count(channel: &Channel, queue: &str) -> Result<u32, lapin::Error> {
+    let declared = channel
+        .queue_declare(
+            queue.into(),
+            QueueDeclareOptions {
+                passive: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await?;
+    Ok(declared.message_count())
+}
+
 /// Properties of a persistent message. A `message_id` is an AMQP short string: one longer than
 /// 255 bytes (never a valid article id) is left out rather than sent.
 pub fn persistent(

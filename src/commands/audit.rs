@@ -8,8 +8,7 @@
 //! every message in memory meanwhile: an audit is for test and staging streams, not for a
 //! production backlog.
 
-use lapin::options::{BasicAckOptions, BasicGetOptions, BasicNackOptions, QueueDeclareOptions};
-use lapin::types::FieldTable;
+use lapin::options::{BasicAckOptions, BasicGetOptions, BasicNackOptions};
 use lapin::{Acker, Channel};
 
 use crate::audit::{self, Output, Report};
@@ -50,17 +49,7 @@ pub async fn run(settings: &Settings, inputs: &[Vec<u8>], take: bool) -> anyhow:
     let connection = broker::connect(&settings.amqp, "audit").await?;
     let channel = connection.create_channel().await?;
     let topology = &settings.topology;
-    let input_waiting = channel
-        .queue_declare(
-            topology.input_queue.as_str().into(),
-            QueueDeclareOptions {
-                passive: true,
-                ..Default::default()
-            },
-            FieldTable::default(),
-        )
-        .await?
-        .message_count();
+    let input_waiting = broker::ready_count(&channel, &topology.input_queue).await?;
     let (records, record_ackers) = get_all(&channel, &topology.output_queue, false).await?;
     let (dead, dead_ackers) = get_all(&channel, &topology.dead_queue, true).await?;
     let report = audit::audit(inputs, &records, &dead);

@@ -42,9 +42,7 @@ use std::collections::BTreeMap;
 use futures_util::stream::FuturesUnordered;
 use futures_util::{FutureExt, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
-use lapin::options::{
-    BasicAckOptions, BasicGetOptions, BasicNackOptions, ConfirmSelectOptions, QueueDeclareOptions,
-};
+use lapin::options::{BasicAckOptions, BasicGetOptions, BasicNackOptions, ConfirmSelectOptions};
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{Acker, BasicProperties, Channel};
 
@@ -251,19 +249,11 @@ pub async fn run(settings: &Settings, options: &Options) -> anyhow::Result<Summa
     if topology.declare {
         broker::declare_topology(&getter, topology).await?;
     }
-    let queue = getter
-        .queue_declare(
-            topology.dead_queue.as_str().into(),
-            QueueDeclareOptions {
-                passive: true,
-                ..Default::default()
-            },
-            FieldTable::default(),
-        )
+    let bound = broker::ready_count(&getter, &topology.dead_queue)
         .await
         .map_err(|e| anyhow::anyhow!("dead-letter queue {}: {e}", topology.dead_queue))?;
     let mut summary = Summary {
-        bound: u64::from(queue.message_count()),
+        bound: u64::from(bound),
         ..Summary::default()
     };
     let publisher = conn.create_channel().await?;

@@ -16,7 +16,7 @@ use crate::cluster::Cluster;
 use crate::support::proxy::Proxy;
 use crate::support::redis::Namespace;
 use crate::support::{
-    UrlOverride, World, connect, spawn_worker_process, syndication_stream, terminate,
+    Running, UrlOverride, World, connect, spawn_worker_process, syndication_stream, terminate,
     unique_articles,
 };
 
@@ -36,6 +36,25 @@ pub fn print_figures(scenario: &str, faults: &str, report: &Report, recovery: Du
             "slowest_recovery_ms": recovery.as_millis() as u64,
         })
     );
+}
+
+/// The end of a scenario with a worker in this process: waits until every input is handled,
+/// stops the worker, audits what came out (no fault may cause a dead letter), prints the figures.
+pub async fn finish(
+    world: &World,
+    worker: Running,
+    inputs: &[Vec<u8>],
+    (scenario, faults): (&str, &str),
+    recovery: Duration,
+) {
+    world.wait_for_empty(world.input_queue(), LONG).await;
+    world
+        .wait_for(world.output_queue(), inputs.len() as u32, LONG)
+        .await;
+    worker.stop(LONG).await;
+    let report = world.assert_audit(inputs).await;
+    assert_eq!(report.dead_letter_total(), 0, "no fault dead-letters");
+    print_figures(scenario, faults, &report, recovery);
 }
 
 /// Waits until `queue` holds more than `than` messages; returns how long that took.
@@ -308,19 +327,17 @@ async fn slow_store_loses_nothing() {
     proxy.set_delay(Duration::from_millis(20));
     let recovery = wait_for_growth(&world, world.output_queue(), during).await;
 
-    world.wait_for_empty(world.input_queue(), LONG).await;
-    world
-        .wait_for(world.output_queue(), inputs.len() as u32, LONG)
-        .await;
-    worker.stop(LONG).await;
-    let report = world.assert_audit(&inputs).await;
-    assert_eq!(report.dead_letter_total(), 0, "no fault dead-letters");
-    print_figures(
-        "slow store: Redis behind a proxy, 20 ms per chunk, 1.5 s for 5 s (timeout 500 ms)",
-        "store timeouts for 5 s",
-        &report,
+    finish(
+        &world,
+        worker,
+        &inputs,
+        (
+            "slow store: Redis behind a proxy, 20 ms per chunk, 1.5 s for 5 s (timeout 500 ms)",
+            "store timeouts for 5 s",
+        ),
         recovery,
-    );
+    )
+    .await;
 }
 
 /// A three-node cluster on this machine, the input a quorum queue on all three. The worker is
@@ -356,17 +373,15 @@ async fn cluster_node_stopped_mid_stream_loses_nothing() {
         "the node stopped mid-stream ({during} records)"
     );
     let recovery = wait_for_growth(&world, world.output_queue(), during).await;
-    world.wait_for_empty(world.input_queue(), LONG).await;
-    world
-        .wait_for(world.output_queue(), inputs.len() as u32, LONG)
-        .await;
-    worker.stop(LONG).await;
-    let report = world.assert_audit(&inputs).await;
-    assert_eq!(report.dead_letter_total(), 0, "no fault dead-letters");
-    print_figures(
-        "3-node RabbitMQ cluster, quorum queues on all three; the worker's node stopped mid-stream",
-        "1 node stopped (stop_app)",
-        &report,
+    finish(
+        &world,
+        worker,
+        &inputs,
+        (
+            "3-node RabbitMQ cluster, quorum queues on all three; the worker's node stopped mid-stream",
+            "1 node stopped (stop_app)",
+        ),
         recovery,
-    );
+    )
+    .await;
 }

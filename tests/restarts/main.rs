@@ -51,21 +51,17 @@ async fn broker_restart_mid_stream_loses_nothing() {
     );
     let recovery = faults::wait_for_growth(&world, world.output_queue(), during).await;
 
-    world.wait_for_empty(world.input_queue(), LONG).await;
-    world.wait_for(world.output_queue(), 5000, LONG).await;
-    worker.stop(LONG).await;
-    let report = world.assert_audit(&payloads).await;
-    assert_eq!(
-        report.dead_letter_total(),
-        0,
-        "no article was dead-lettered"
-    );
-    faults::print_figures(
-        "RabbitMQ stopped 3 s and started mid-stream",
-        "1 broker restart",
-        &report,
+    faults::finish(
+        &world,
+        worker,
+        &payloads,
+        (
+            "RabbitMQ stopped 3 s and started mid-stream",
+            "1 broker restart",
+        ),
         recovery,
-    );
+    )
+    .await;
 }
 
 /// `/readyz` follows the broker: not ready while it is stopped, ready again once the worker
@@ -221,15 +217,15 @@ async fn redis_outage_mid_stream_loses_nothing() {
     drop(comes_back);
     let recovery = faults::wait_for_growth(&world, world.output_queue(), during).await;
 
-    world.wait_for_empty(world.input_queue(), LONG).await;
-    world.wait_for(world.output_queue(), 3000, LONG).await;
-    worker.stop(LONG).await;
-    let report = world.assert_audit(&payloads).await;
-    assert_eq!(report.dead_letter_total(), 0, "nothing dead-lettered");
-    faults::print_figures(
-        "Redis stopped 20 s mid-stream, started again empty",
-        "1 Redis outage",
-        &report,
+    faults::finish(
+        &world,
+        worker,
+        &payloads,
+        (
+            "Redis stopped 20 s mid-stream, started again empty",
+            "1 Redis outage",
+        ),
         recovery,
-    );
+    )
+    .await;
 }
