@@ -31,6 +31,9 @@ pub struct Report {
     /// Records beyond the first of their id: redeliveries, every one byte-identical to the first
     /// (else the id is in `conflicting`).
     pub redelivered_records: usize,
+    /// The most records any one input got: how many times at least one article was
+    /// processed to the end (a lower bound on its deliveries).
+    pub most_records_of_one: usize,
     /// Inputs that ended as dead letters, by code.
     pub dead_letters: BTreeMap<String, usize>,
     /// Dead letters beyond the first of the same input.
@@ -130,6 +133,7 @@ pub fn audit(inputs: &[Vec<u8>], records: &[Output], dead_letters: &[Output]) ->
     report.inputs = names.len();
 
     let mut recorded: Vec<Option<&[u8]>> = vec![None; names.len()];
+    let mut records_of: Vec<usize> = vec![0; names.len()];
     for record in records {
         let index = record.message_id.as_ref().and_then(|id| by_id.get(id));
         let Some(&index) = index else {
@@ -139,6 +143,7 @@ pub fn audit(inputs: &[Vec<u8>], records: &[Output], dead_letters: &[Output]) ->
             ));
             continue;
         };
+        records_of[index] += 1;
         match recorded[index] {
             None => recorded[index] = Some(&record.body),
             Some(first) => {
@@ -150,6 +155,7 @@ pub fn audit(inputs: &[Vec<u8>], records: &[Output], dead_letters: &[Output]) ->
         }
     }
 
+    report.most_records_of_one = records_of.iter().copied().max().unwrap_or(0);
     let mut dead = vec![false; names.len()];
     for letter in dead_letters {
         let digest: [u8; 32] = Sha256::digest(&letter.body).into();
@@ -218,6 +224,7 @@ mod tests {
         assert!(report.holds(), "{}", report.summary());
         assert_eq!(report.recorded, 2);
         assert_eq!(report.redelivered_records, 1);
+        assert_eq!(report.most_records_of_one, 2);
         assert_eq!(report.dead_letters["invalid_utf8"], 1);
     }
 

@@ -475,6 +475,22 @@ mod tests {
     }
 
     #[test]
+    fn failover_urls_come_from_a_comma_list_and_are_redacted() {
+        let loaded = load_from(
+            None,
+            env(&[(
+                "PARAPRINT_AMQP__FAILOVER_URLS",
+                "amqp://u:Secret1@node2:5672/%2f,amqp://u:Secret2@node3:5672/%2f",
+            )]),
+        )
+        .unwrap();
+        assert_eq!(loaded.settings.amqp.failover_urls.len(), 2);
+        let shown = loaded.settings.redacted_toml();
+        assert!(shown.contains("u:***@node3"), "{shown}");
+        assert!(!shown.contains("Secret"), "{shown}");
+    }
+
+    #[test]
     fn defaults_load() {
         let loaded = load_from(None, env(&[])).unwrap();
         assert_eq!(loaded.settings.boilerplate.min_articles, 3);

@@ -32,6 +32,7 @@ pub fn print_figures(scenario: &str, faults: &str, report: &Report, recovery: Du
             "faults": faults,
             "lost": report.missing.len(),
             "redelivered_records_all_identical": report.redelivered_records,
+            "most_records_of_one_article": report.most_records_of_one,
             "dead_letters": report.dead_letter_total(),
             "slowest_recovery_ms": recovery.as_millis() as u64,
         })
