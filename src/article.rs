@@ -279,6 +279,24 @@ fn nesting(json: &str) -> usize {
     deepest
 }
 
+/// A name that occurs twice. A few fields (every real article) are compared pairwise, with no
+/// allocation; many go through a set, so 100,000 fields do not cost 10^10 comparisons.
+fn duplicate_name(fields: &[(String, Box<RawValue>)]) -> Option<&str> {
+    if fields.len() <= 32 {
+        return fields.iter().enumerate().find_map(|(i, (key, _))| {
+            fields[..i]
+                .iter()
+                .any(|(k, _)| k == key)
+                .then_some(key.as_str())
+        });
+    }
+    let mut names = std::collections::HashSet::with_capacity(fields.len());
+    fields
+        .iter()
+        .map(|(key, _)| key.as_str())
+        .find(|key| !names.insert(*key))
+}
+
 /// A top-level JSON object as its fields in order, values verbatim. Duplicate names are
 /// rejected: which of two `id`s is meant cannot be guessed safely.
 struct RawObject(Vec<(String, Box<RawValue>)>);
@@ -293,12 +311,7 @@ impl<'de> serde::Deserialize<'de> for RawObject {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject, A::Error> {
                 let mut fields: Vec<(String, Box<RawValue>)> = Vec::new();
-                // A set, not a scan of `fields`: 100,000 fields must not cost 10^10 compares.
-                let mut names = std::collections::HashSet::new();
                 while let Some((key, value)) = map.next_entry::<String, Box<RawValue>>()? {
-                    if !names.insert(key.clone()) {
-                        return Err(de::Error::custom(format!("duplicate field {key:?}")));
-                    }
                     if nesting(value.get()) > MAX_NESTING {
                         return Err(de::Error::custom(format!(
                             "field {key:?} nests arrays and objects deeper than {MAX_NESTING} \
@@ -306,6 +319,9 @@ impl<'de> serde::Deserialize<'de> for RawObject {
                         )));
                     }
                     fields.push((key, value));
+                }
+                if let Some(key) = duplicate_name(&fields) {
+                    return Err(de::Error::custom(format!("duplicate field {key:?}")));
                 }
                 Ok(RawObject(fields))
             }
