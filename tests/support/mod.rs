@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use lapin::options::{
     BasicAckOptions, BasicGetOptions, ConfirmSelectOptions, ExchangeDeleteOptions,
-    QueueDeclareOptions, QueueDeleteOptions,
+    QueueDeleteOptions,
 };
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Connection, ConnectionProperties};
@@ -234,19 +234,11 @@ impl World {
     pub async fn ready(&self, queue: &str) -> u32 {
         let conn = connect_patiently(Duration::from_secs(60)).await;
         let channel = conn.create_channel().await.unwrap();
-        let q = channel
-            .queue_declare(
-                queue.into(),
-                QueueDeclareOptions {
-                    passive: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
+        let ready = paraprint::broker::ready_count(&channel, queue)
             .await
             .unwrap();
         let _ = conn.close(200, "done".into()).await;
-        q.message_count()
+        ready
     }
 
     /// Waits until `queue` holds at least `n` ready messages.
