@@ -39,11 +39,29 @@ pub fn print_figures(scenario: &str, faults: &str, report: &Report, recovery: Du
     );
 }
 
-/// The end of a scenario with a worker in this process: waits until every input is handled,
-/// stops the worker, audits what came out (no fault may cause a dead letter), prints the figures.
+/// A worker a scenario stops at its end: in this process, or a `paraprint run` process.
+pub enum Worker {
+    InProcess(Running),
+    Process(Child),
+}
+
+impl From<Running> for Worker {
+    fn from(running: Running) -> Worker {
+        Worker::InProcess(running)
+    }
+}
+
+impl From<Child> for Worker {
+    fn from(child: Child) -> Worker {
+        Worker::Process(child)
+    }
+}
+
+/// The end of a scenario: waits until every input is handled, stops the worker cleanly, audits
+/// what came out (no fault may cause a dead letter), prints the figures.
 pub async fn finish(
     world: &World,
-    worker: Running,
+    worker: impl Into<Worker>,
     inputs: &[Vec<u8>],
     (scenario, faults): (&str, &str),
     recovery: Duration,
@@ -52,7 +70,10 @@ pub async fn finish(
     world
         .wait_for(world.output_queue(), inputs.len() as u32, LONG)
         .await;
-    worker.stop(LONG).await;
+    match worker.into() {
+        Worker::InProcess(running) => running.stop(LONG).await,
+        Worker::Process(child) => assert_eq!(terminate(child), Some(0)),
+    }
     let report = world.assert_audit(inputs).await;
     assert_eq!(report.dead_letter_total(), 0, "no fault dead-letters");
     print_figures(scenario, faults, &report, recovery);
@@ -100,19 +121,14 @@ async fn worker_killed_ten_times_loses_nothing() {
         );
     }
     let worker = spawn_worker_process(&world, &[]);
-    world.wait_for_empty(world.input_queue(), LONG).await;
-    world
-        .wait_for(world.output_queue(), inputs.len() as u32, LONG)
-        .await;
-    assert_eq!(terminate(worker), Some(0));
-    let report = world.assert_audit(&inputs).await;
-    assert_eq!(report.dead_letter_total(), 0, "no fault dead-letters");
-    print_figures(
-        "worker SIGKILLed 10 times (embedded store)",
-        "10 SIGKILL",
-        &report,
+    finish(
+        &world,
+        worker,
+        &inputs,
+        ("worker SIGKILLed 10 times (embedded store)", "10 SIGKILL"),
         slowest,
-    );
+    )
+    .await;
 }
 
 /// Three workers sharing Redis; two are SIGKILLed mid-stream; the third finishes the stream.
@@ -141,19 +157,14 @@ async fn two_of_three_workers_killed_loses_nothing() {
         "killed mid-stream"
     );
     let recovery = wait_for_growth(&world, world.output_queue(), before).await;
-    world.wait_for_empty(world.input_queue(), LONG).await;
-    world
-        .wait_for(world.output_queue(), inputs.len() as u32, LONG)
-        .await;
-    assert_eq!(terminate(workers.next().unwrap()), Some(0));
-    let report = world.assert_audit(&inputs).await;
-    assert_eq!(report.dead_letter_total(), 0, "no fault dead-letters");
-    print_figures(
-        "two of three workers SIGKILLed (Redis store)",
-        "2 SIGKILL",
-        &report,
+    finish(
+        &world,
+        workers.next().unwrap(),
+        &inputs,
+        ("two of three workers SIGKILLed (Redis store)", "2 SIGKILL"),
         recovery,
-    );
+    )
+    .await;
 }
 
 fn outputs(messages: &[crate::support::Message], dead: bool) -> Vec<Output> {
