@@ -2,13 +2,14 @@
 """Kept-text token precision/recall/F1 of paraprint, trafilatura and rs-trafilatura on the same 181 pages.
 
     cargo build --release
-    pip install trafilatura rs-trafilatura==0.1.1   # for this comparison only; never dependencies of paraprint
+    pip install trafilatura lxml_html_clean rs-trafilatura==0.1.1   # for this comparison only; never dependencies of paraprint
     python3 scripts/compare_trafilatura.py tests/fixtures/html/pages_html.jsonl.gz [target/release/paraprint] [--ids]
 
 Each page is cleaned alone (paraprint: one `paraprint clean` run per page, so nothing is learned
 from other pages; trafilatura: `trafilatura.extract(html)` with its defaults; rs-trafilatura, a
 port of trafilatura with a Rust core: `rs_trafilatura.extract(html).main_content` with its
-defaults, no URL given, as for trafilatura). An extractor that returns nothing for a page
+defaults, no URL given, as for trafilatura; lxml_html_clean is named because trafilatura's
+jusText import fails without it on lxml 5.2 and later). An extractor that returns nothing for a page
 (None) scores 0 on that page. Tokens are lowercased runs of letters and digits, counted as a
 multiset; figures are averaged over pages, as tests/html.rs does.
 
