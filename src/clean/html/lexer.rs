@@ -7,9 +7,10 @@
 //! dropped, raw-text and RCDATA elements (`script`, `style`, `title`, `textarea` …) end only at
 //! their own end tag, `plaintext` runs to the end, and character references are decoded as the
 //! standard says (by `htmlize`). It leaves out what only a tree builder or a script engine
-//! needs: the script-data escape states (`<!--` inside a script hiding `</script>`), foreign
-//! content's CDATA sections, and input-stream newline normalization (callers treat `\r` as
-//! whitespace). html5ever's full tokenizer cost about a third of the worker's CPU on real pages.
+//! needs: the script-data escape states (`<!--` inside a script hiding `</script>`) and
+//! input-stream newline normalization (callers treat `\r` as whitespace). The tree builder
+//! ([`super::tree`]) tells it which elements opened, and so which hold raw text. html5ever's
+//! full tokenizer cost about a third of the worker's CPU on real pages.
 
 use std::borrow::Cow;
 
@@ -18,16 +19,27 @@ use memchr::{memchr, memmem};
 /// What the tokenizer reports, in document order.
 pub trait Visitor<'a> {
     /// A start tag: lower-case name, attributes as (name, value) with references decoded.
-    fn start(&mut self, name: Cow<'a, str>, attrs: &[(&str, Cow<'_, str>)], self_closing: bool);
+    /// Returns whether the element opened as an HTML element, so that its content is read as
+    /// its content model says (raw text for `script`, `style` …) whatever `/>` said.
+    fn start(
+        &mut self,
+        name: Cow<'a, str>,
+        attrs: &[(&str, Cow<'_, str>)],
+        self_closing: bool,
+    ) -> bool;
     /// An end tag, lower-case name.
     fn end(&mut self, name: &str);
     /// Text, references decoded.
     fn text(&mut self, text: &str);
+    /// Inside SVG or MathML, where `<![CDATA[ … ]]>` is text rather than a bogus comment.
+    fn in_foreign(&self) -> bool {
+        false
+    }
 }
 
 /// How the content of an element is tokenized, as the standard's tree builder would tell the
 /// tokenizer.
-enum Content {
+pub(super) enum Content {
     Markup,
     /// Text until the element's own end tag (script, style …).
     Raw,
@@ -37,7 +49,7 @@ enum Content {
     Plaintext,
 }
 
-fn content(name: &str) -> Content {
+pub(super) fn content(name: &str) -> Content {
     match name {
         "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => Content::Raw,
         "textarea" | "title" => Content::Rcdata,
@@ -111,8 +123,7 @@ impl<'a> Lexer<'a> {
                         })
                         .collect();
                     let kind = content(&name);
-                    visitor.start(name.clone(), &attrs, tag.self_closing);
-                    if tag.self_closing {
+                    if !visitor.start(name.clone(), &attrs, tag.self_closing) {
                         tag.end
                     } else {
                         match kind {
@@ -159,6 +170,9 @@ impl<'a> Lexer<'a> {
                     self.text(text_from, lt, visitor);
                     if self.bytes[lt + 2..].starts_with(b"--") {
                         self.comment(lt + 4)
+                    } else if visitor.in_foreign() && self.bytes[lt + 2..].starts_with(b"[CDATA[") {
+                        // Foreign content's CDATA section: never shown, so skipped whole.
+                        memmem::find(&self.bytes[lt + 9..], b"]]>").map_or(len, |i| lt + 9 + i + 3)
                     } else {
                         self.bogus_comment(lt + 2)
                     }
@@ -338,10 +352,11 @@ mod tests {
             name: Cow<'_, str>,
             attrs: &[(&str, Cow<'_, str>)],
             self_closing: bool,
-        ) {
+        ) -> bool {
             let attrs: Vec<String> = attrs.iter().map(|(n, v)| format!(" {n}={v}")).collect();
             let close = if self_closing { "/" } else { "" };
             self.0.push(format!("<{name}{}{close}>", attrs.concat()));
+            true
         }
         fn end(&mut self, name: &str) {
             self.0.push(format!("</{name}>"));

@@ -1,20 +1,17 @@
 //! Paragraphs from HTML: one per block of text, with the page-level signals the decisions use.
 //!
 //! Built on [`lexer`] (the HTML standard's tokenizer states that decide what is text: entities,
-//! raw-text elements, broken markup as browsers read them) with a stack of open elements of our
-//! own instead of the standard's tree builder. The tree builder's scope checks walk the whole stack for every tag,
-//! which makes 100,000 nested `<div>`s quadratic; our stack is searched at most
-//! [`END_TAG_SEARCH`] deep, so cost stays linear in the input, and nothing here recurses.
+//! raw-text elements, broken markup as browsers read them) and [`tree`] (the standard's tree
+//! construction, reduced to the stack of open elements it keeps): a page gives the text a
+//! browser shows, at a cost linear in its length, and nothing here recurses.
 
 mod lexer;
+mod signals;
+mod tree;
 
 use std::borrow::Cow;
 
-use lexer::Visitor;
-
-/// How far down the open-element stack an end tag looks for its start tag. Real pages close
-/// what they opened within a few levels; a stray end tag deeper than this is ignored.
-const END_TAG_SEARCH: usize = 64;
+use lexer::{Content, Visitor, content};
 
 /// A landmark region the block sits in, innermost first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -69,23 +66,10 @@ impl BlockSignals {
 pub struct Block {
     pub text: String,
     pub signals: BlockSignals,
-    /// The nearest [`PATH_DEPTH`] open elements when the block started, innermost last, as
+    /// The nearest [`signals::PATH_DEPTH`] open elements when the block started, innermost last, as
     /// (element number, depth).
     path: Vec<(u32, u32)>,
 }
-
-/// How many enclosing elements a block remembers for finding the main content. The main
-/// container sits within a few levels of its text; a bound keeps deep pages linear.
-const PATH_DEPTH: usize = 32;
-
-/// Share of the page's prose the main container must hold.
-const MAIN_SHARE: f64 = 0.66;
-
-/// A block shorter than this (in characters) is not prose for finding the main container.
-const PROSE_MIN_CHARS: usize = 80;
-
-/// A page with less prose than this (in characters) has no main container worth finding.
-const MAIN_MIN_PROSE: usize = 250;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -96,6 +80,9 @@ enum Role {
     /// Keeps whitespace: each line is a paragraph.
     Pre,
     Link,
+    /// A table cell: separates words, as a browser's tab between cells does, but a row stays
+    /// one block (a row of a results table is one line of the article, not one per cell).
+    Cell,
     Plain,
 }
 
@@ -110,7 +97,9 @@ fn role(name: &str) -> Role {
         | "h5" | "h6" | "blockquote" | "tr" | "table" | "thead" | "tbody" | "tfoot" | "caption"
         | "figcaption" | "figure" | "section" | "article" | "main" | "header" | "footer"
         | "nav" | "aside" | "form" | "fieldset" | "legend" | "address" | "details" | "summary"
-        | "hr" | "br" | "center" | "menu" | "dialog" | "option" | "body" | "html" => Role::Block,
+        | "hr" | "br" | "center" | "menu" | "dialog" | "option" | "optgroup" | "body" | "html"
+        | "dir" | "hgroup" | "search" | "xmp" | "frameset" => Role::Block,
+        "td" | "th" => Role::Cell,
         _ => Role::Plain,
     }
 }
@@ -133,6 +122,10 @@ fn is_void(name: &str) -> bool {
             | "track"
             | "wbr"
             | "keygen"
+            | "basefont"
+            | "bgsound"
+            | "frame"
+            | "image"
     )
 }
 
@@ -147,6 +140,11 @@ struct Open<'a> {
     link: bool,
     landmark: Option<Landmark>,
     article: bool,
+    /// An SVG or MathML element: never text, and closed by `/>`.
+    foreign: bool,
+    /// [`State::ignored`] before this element opened: what decides whether text fostered out
+    /// of a table shows.
+    ignored_outside: usize,
 }
 
 #[derive(Default)]
@@ -160,6 +158,17 @@ struct State<'a> {
     /// Innermost landmark first is found by scanning `stack` from the top only when a block
     /// starts; this counts open landmarks to skip that scan when there are none.
     landmarks: usize,
+    /// Open elements the tree construction asks about, so that most tags need no search.
+    paragraphs: usize,
+    tables: usize,
+    selects: usize,
+    templates: usize,
+    mode: tree::Mode,
+    /// Something was shown (or a tag like `table` opened) in the body: a `frameset` no longer
+    /// replaces it.
+    no_frameset: bool,
+    /// Reading a `frameset` page's `noframes` content, which has no frameset of its own.
+    nested: bool,
     text: String,
     pending_space: bool,
     signals: BlockSignals,
@@ -176,8 +185,10 @@ impl<'a> State<'a> {
         self.stack.iter().rev().find_map(|o| o.landmark)
     }
 
-    fn push_text(&mut self, text: &str) {
-        if self.ignored > 0 {
+    /// Appends text; `fostered` is the ignored count outside the table the text was fostered
+    /// out of, if it was.
+    fn push_text(&mut self, text: &str, fostered: Option<usize>) {
+        if fostered.unwrap_or(self.ignored) > 0 {
             return;
         }
         if self.pre > 0 {
@@ -207,10 +218,10 @@ impl<'a> State<'a> {
                 self.signals.landmark = self.landmark();
                 self.signals.in_article = self.articles > 0;
                 let depth = self.stack.len();
-                self.path = self.stack[depth.saturating_sub(PATH_DEPTH)..]
+                self.path = self.stack[depth.saturating_sub(signals::PATH_DEPTH)..]
                     .iter()
                     .enumerate()
-                    .map(|(i, o)| (o.id, (depth.saturating_sub(PATH_DEPTH) + i) as u32))
+                    .map(|(i, o)| (o.id, (depth.saturating_sub(signals::PATH_DEPTH) + i) as u32))
                     .collect();
             }
             if self.pending_space {
@@ -230,6 +241,11 @@ impl<'a> State<'a> {
         }
     }
 
+    /// Words after this do not join words before it.
+    fn separate(&mut self) {
+        self.pending_space = !self.text.is_empty();
+    }
+
     /// Ends the current block, if it has any text.
     fn flush(&mut self) {
         if !self.text.is_empty() {
@@ -244,77 +260,52 @@ impl<'a> State<'a> {
         self.pending_space = false;
     }
 
-    fn start(&mut self, name: Cow<'a, str>, attrs: &[(&str, Cow<'_, str>)], self_closing: bool) {
-        let role = role(&name);
+    /// Opens an element; false when it opens none (void, or a foreign `/>`).
+    fn open(
+        &mut self,
+        name: Cow<'a, str>,
+        attrs: &[(&str, Cow<'_, str>)],
+        foreign: bool,
+        self_closing: bool,
+    ) -> bool {
+        let role = if foreign { Role::Ignored } else { role(&name) };
         if role == Role::Block || role == Role::Pre {
             self.flush();
+        } else if role == Role::Cell {
+            self.separate();
         }
-        if is_void(&name) || self_closing && role != Role::Block && role != Role::Ignored {
-            return;
+        if if foreign {
+            self_closing
+        } else {
+            is_void(&name)
+        } {
+            return false;
         }
         let hidden = attrs.iter().any(|(key, value)| {
             key.eq_ignore_ascii_case("hidden")
                 || (key.eq_ignore_ascii_case("aria-hidden") && value.trim() == "true")
                 || (key.eq_ignore_ascii_case("style") && style_hides(value))
         });
-        let landmark = match &*name {
-            "nav" => Some(Landmark::Nav),
-            "aside" => Some(Landmark::Aside),
-            "footer" => Some(Landmark::Footer),
-            "header" if self.articles == 0 => Some(Landmark::Header),
-            "body" | "html" | "main" | "article" => None,
-            _ => {
-                let names = || {
-                    attrs
-                        .iter()
-                        .filter(|(key, _)| {
-                            key.eq_ignore_ascii_case("id") || key.eq_ignore_ascii_case("class")
-                        })
-                        .map(|(_, value)| &**value)
-                };
-                if names().any(names_comments) {
-                    Some(Landmark::Comments)
-                } else if names().any(names_footer) {
-                    Some(Landmark::Footer)
-                } else {
-                    None
-                }
-            }
+        let landmark = if foreign {
+            None
+        } else {
+            signals::landmark(&name, attrs, self.articles > 0)
         };
         self.next_id += 1;
         let open = Open {
             id: self.next_id,
-            article: matches!(&*name, "article" | "main"),
+            article: !foreign && matches!(&*name, "article" | "main"),
             name,
             ignored: role == Role::Ignored || hidden,
             pre: role == Role::Pre,
             link: role == Role::Link,
             landmark,
+            foreign,
+            ignored_outside: self.ignored,
         };
         self.apply(&open, 1);
         self.stack.push(open);
-    }
-
-    fn end(&mut self, name: &str) {
-        let kind = role(name);
-        if kind == Role::Block || kind == Role::Pre {
-            self.flush();
-        }
-        let depth = self.stack.len();
-        let Some(at) = (depth.saturating_sub(END_TAG_SEARCH)..depth)
-            .rev()
-            .find(|&i| self.stack[i].name == name)
-        else {
-            return;
-        };
-        // Closing an element closes every element opened inside it.
-        while self.stack.len() > at {
-            let open = self.stack.pop().expect("non-empty");
-            if role(&open.name) == Role::Block {
-                self.flush();
-            }
-            self.apply(&open, -1);
-        }
+        true
     }
 
     fn apply(&mut self, open: &Open<'_>, sign: isize) {
@@ -328,35 +319,13 @@ impl<'a> State<'a> {
         add(&mut self.links, open.link);
         add(&mut self.articles, open.article);
         add(&mut self.landmarks, open.landmark.is_some());
+        if !open.foreign {
+            add(&mut self.paragraphs, open.name == "p");
+            add(&mut self.tables, open.name == "table");
+            add(&mut self.selects, open.name == "select");
+            add(&mut self.templates, open.name == "template");
+        }
     }
-}
-
-/// An id or class that names a comment section: a whole class name or id that begins with
-/// "comment" or "disqus" ("comments", "comment-list", "disqus_thread") or is "replies". Words
-/// inside longer names ("f_comments_on", a feature flag on `<body>`) do not count.
-fn names_comments(value: &str) -> bool {
-    value.split_ascii_whitespace().any(|name| {
-        starts_with_ignore_case(name, "comment")
-            || starts_with_ignore_case(name, "disqus")
-            || name.eq_ignore_ascii_case("replies")
-    })
-}
-
-/// A class name or id that names a footer: "footer", "site-footer", "footer_links".
-fn names_footer(value: &str) -> bool {
-    value.split_ascii_whitespace().any(|name| {
-        let name = name.as_bytes();
-        name.len() >= 6
-            && (name[..6].eq_ignore_ascii_case(b"footer")
-                || name.len() >= 7
-                    && (name[name.len() - 7..].eq_ignore_ascii_case(b"-footer")
-                        || name[name.len() - 7..].eq_ignore_ascii_case(b"_footer")))
-    })
-}
-
-fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
-    name.len() >= prefix.len()
-        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
 /// `display: none` or `visibility: hidden` in an inline style, spaces and case ignored.
@@ -376,16 +345,25 @@ fn style_hides(style: &str) -> bool {
 }
 
 impl<'a> Visitor<'a> for State<'a> {
-    fn start(&mut self, name: Cow<'a, str>, attrs: &[(&str, Cow<'_, str>)], self_closing: bool) {
-        State::start(self, name, attrs, self_closing);
+    fn start(
+        &mut self,
+        name: Cow<'a, str>,
+        attrs: &[(&str, Cow<'_, str>)],
+        self_closing: bool,
+    ) -> bool {
+        self.start_tag(name, attrs, self_closing)
     }
 
     fn end(&mut self, name: &str) {
-        State::end(self, name);
+        self.end_tag(name);
     }
 
     fn text(&mut self, text: &str) {
-        self.push_text(text);
+        self.text_token(text);
+    }
+
+    fn in_foreign(&self) -> bool {
+        self.stack.last().is_some_and(|o| o.foreign)
     }
 }
 
@@ -395,48 +373,8 @@ pub fn extract(html: &str) -> Vec<Block> {
     lexer::tokenize(html, &mut state);
     state.flush();
     let mut blocks = std::mem::take(&mut state.blocks);
-    mark_outside_main(&mut blocks);
+    signals::mark_outside_main(&mut blocks);
     blocks
-}
-
-/// Prose that speaks for the main content: a long block, mostly not links, in no landmark.
-fn prose_weight(block: &Block) -> usize {
-    let s = &block.signals;
-    if s.landmark.is_none() && s.link_density() < 0.3 && s.chars >= PROSE_MIN_CHARS {
-        s.chars
-    } else {
-        0
-    }
-}
-
-/// Finds the deepest element holding at least [`MAIN_SHARE`] of the page's prose, and marks
-/// every block outside it.
-fn mark_outside_main(blocks: &mut [Block]) {
-    let total: usize = blocks.iter().map(prose_weight).sum();
-    if total < MAIN_MIN_PROSE {
-        return;
-    }
-    let mut held: std::collections::HashMap<u32, (usize, u32)> = std::collections::HashMap::new();
-    for block in blocks.iter() {
-        let weight = prose_weight(block);
-        if weight == 0 {
-            continue;
-        }
-        for &(id, depth) in &block.path {
-            held.entry(id).or_insert((0, depth)).0 += weight;
-        }
-    }
-    let main = held
-        .iter()
-        .filter(|(_, (weight, _))| *weight as f64 >= MAIN_SHARE * total as f64)
-        .max_by_key(|(id, (_, depth))| (*depth, std::cmp::Reverse(**id)))
-        .map(|(id, _)| *id);
-    let Some(main) = main else {
-        return;
-    };
-    for block in blocks.iter_mut() {
-        block.signals.outside_main = !block.path.iter().any(|&(id, _)| id == main);
-    }
 }
 
 #[cfg(test)]
@@ -496,6 +434,94 @@ mod tests {
         assert_eq!(landmark("Foot"), Some(Landmark::Footer));
         assert_eq!(landmark("Links"), Some(Landmark::Footer));
         assert_eq!(landmark("Also"), None);
+    }
+
+    #[test]
+    fn the_first_body_element_ends_an_unclosed_head() {
+        assert_eq!(
+            texts("<head><title>T</title><meta x><table><tr><td>Shown</td></tr></table>"),
+            ["Shown"]
+        );
+        assert_eq!(texts("<head><title>T</title>Loose text"), ["Loose text"]);
+        // `</head>` and `<body>` swallowed by an unterminated quote.
+        assert_eq!(
+            texts("<head><meta content=\"a>\n</head><body class=\"x\"><div>Shown</div>"),
+            ["Shown"]
+        );
+    }
+
+    #[test]
+    fn implied_end_tags_close_what_opened_inside() {
+        assert_eq!(
+            texts("<p>One<span hidden>x<p>Two<ul><li>a<b hidden>y<li>b</ul>"),
+            ["One", "Two", "a", "b"]
+        );
+        assert_eq!(
+            texts("<table><tr><td><div hidden>x</td><td>Cell<tr><td>Row"),
+            ["Cell", "Row"]
+        );
+    }
+
+    #[test]
+    fn stray_end_tags_stop_at_blocks() {
+        // `</span>` cannot close the span across the `div`: the div stays hidden with it.
+        assert_eq!(
+            texts("<span hidden>a<div>b</span>c</div></span><p>Shown"),
+            ["Shown"]
+        );
+        // `</div>` closes an unclosed hidden span inside it.
+        assert_eq!(texts("<div><span hidden>a</div>Shown"), ["Shown"]);
+    }
+
+    #[test]
+    fn a_second_link_closes_the_first() {
+        let blocks = extract("<div><a href=a>Home<a href=b>Sport</a></div><p>Story text");
+        assert_eq!(blocks[1].text, "Story text");
+        assert_eq!(blocks[1].signals.link_chars, 0);
+    }
+
+    #[test]
+    fn foreign_content_closes_on_self_closing_and_html_blocks() {
+        assert_eq!(texts("<svg/><p>One<math><mi>x</mi><p>Two"), ["One", "Two"]);
+        assert_eq!(
+            texts("<svg><![CDATA[ <p>x ]]><title>t</title></svg>Three"),
+            ["Three"]
+        );
+    }
+
+    #[test]
+    fn select_takes_no_markup_and_tables_foster_text() {
+        assert_eq!(
+            texts("<select><option>a</div><p>b</select><p>Shown"),
+            ["Shown"]
+        );
+        assert_eq!(
+            texts("<table hidden><tr>Fostered<td>x</td></tr></table>"),
+            ["Fostered"]
+        );
+    }
+
+    #[test]
+    fn a_frameset_page_shows_its_noframes_content() {
+        assert_eq!(
+            texts(
+                "<head></head><frameset><frame src=a><noframes><p>One</p>Two</noframes></frameset>"
+            ),
+            ["One", "Two"]
+        );
+        // After text, a frameset no longer replaces the body.
+        assert_eq!(
+            texts("<body>Text<frameset><noframes>x</noframes>"),
+            ["Text"]
+        );
+    }
+
+    #[test]
+    fn raw_text_elements_ignore_self_closing() {
+        assert_eq!(
+            texts("<script src=\"a\"/>x = '<p>'</script><p>Shown"),
+            ["Shown"]
+        );
     }
 
     #[test]
