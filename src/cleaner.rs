@@ -87,6 +87,14 @@ impl Cleaner {
 
     pub async fn clean_article(&self, article: RawArticle) -> Result<Cleaned, CleanError> {
         let prepared = self.engine.prepare(article)?;
+        if prepared.extraction_missed_text {
+            metrics::counter!("paraprint_html_extraction_empty_total").increment(1);
+            tracing::warn!(
+                id = %prepared.article.id,
+                source = %prepared.article.source,
+                "HTML body has words outside its markup but no paragraph was extracted: all of it hidden, or an extractor bug."
+            );
+        }
         let facts = timed(self.store.observe(&prepared.observation)).await?;
         let outcome = self.engine.decide(&prepared, &facts);
         if facts.previous.as_ref() != Some(&outcome) {

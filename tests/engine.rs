@@ -450,3 +450,23 @@ async fn every_error_code_on_real_bad_input() {
     }
     assert_eq!(seen.len(), ErrorCode::ALL.len(), "every code has a case");
 }
+
+#[tokio::test]
+async fn an_html_page_showing_words_but_giving_no_paragraph_is_flagged() {
+    let (cleaner, _) = cleaner();
+    let clean = |id: &str, body: &str| {
+        let raw = json!({"id": id, "source": "s", "content_type": "text/html", "body": body});
+        let bytes = serde_json::to_vec(&raw).unwrap();
+        let cleaner = cleaner.clone();
+        async move { cleaner.clean(&bytes).await.expect("cleanable") }
+    };
+    let shown = clean("a", "<head><title>T</title><table><tr><td>Shown text").await;
+    assert!(!shown.prepared.extraction_missed_text);
+    assert_eq!(shown.prepared.paras.len(), 1);
+    // All of its text hidden: no paragraph, and the page's words are there to see.
+    let hidden = clean("b", "<body><div hidden>All of it hidden</div></body>").await;
+    assert!(hidden.prepared.paras.is_empty());
+    assert!(hidden.prepared.extraction_missed_text);
+    let empty = clean("c", "<title>Only a title</title><script>x()</script>").await;
+    assert!(!empty.prepared.extraction_missed_text);
+}

@@ -96,6 +96,9 @@ pub struct Prepared {
     /// Content key of the whole title; the observation holds the headline's.
     pub full_title: Option<Key>,
     pub observation: Observation,
+    /// An HTML body that shows words outside its markup although extraction found no
+    /// paragraph: an extractor bug that callers report (it must never pass unnoticed).
+    pub extraction_missed_text: bool,
 }
 
 impl Prepared {
@@ -170,10 +173,12 @@ impl Engine {
 
     /// Step 1: split and key (pure). Fails only for more than `max_paragraphs` paragraphs.
     pub fn prepare(&self, article: RawArticle) -> Result<Prepared, InputError> {
+        let mut extraction_missed_text = false;
         let (extracted, signals) = match article.content_type {
             ContentType::PlainText => (None, Vec::new()),
             ContentType::Html => {
                 let blocks = html::extract(&article.body);
+                extraction_missed_text = blocks.is_empty() && html::has_words(&article.body);
                 let text = blocks
                     .iter()
                     .map(|b| b.text.as_str())
@@ -263,6 +268,7 @@ impl Engine {
             paras,
             full_title,
             observation,
+            extraction_missed_text,
         })
     }
 

@@ -57,6 +57,11 @@ fn describe() {
         "Paragraphs dropped from published records, by reason, rule and source."
     );
     describe_counter!(
+        "paraprint_html_extraction_empty_total",
+        "HTML articles whose body shows words but whose extraction found no paragraph (a bug: \
+         each is also logged at warn with its id)."
+    );
+    describe_counter!(
         "paraprint_dead_letters_total",
         "Messages dead-lettered, by error code."
     );

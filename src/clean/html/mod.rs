@@ -377,6 +377,36 @@ pub fn extract(html: &str) -> Vec<Block> {
     blocks
 }
 
+/// Whether any words stand outside the page's markup, raw-text elements (`script`, `style`,
+/// `title` …) and comments: a check of [`extract`] that shares only the tokenizer with it.
+/// Text a page hides (`hidden`, `display: none`) counts here, so a page that hides all of
+/// its text is reported too.
+pub fn has_words(html: &str) -> bool {
+    struct Words {
+        /// Inside an element whose content is raw text.
+        raw: bool,
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Words {
+        fn start(&mut self, name: Cow<'a, str>, _: &[(&str, Cow<'_, str>)], _: bool) -> bool {
+            self.raw = !matches!(content(&name), Content::Markup | Content::Plaintext);
+            true
+        }
+        fn end(&mut self, _: &str) {
+            self.raw = false;
+        }
+        fn text(&mut self, text: &str) {
+            self.found |= !self.raw && text.chars().any(char::is_alphanumeric);
+        }
+    }
+    let mut words = Words {
+        raw: false,
+        found: false,
+    };
+    lexer::tokenize(html, &mut words);
+    words.found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,6 +552,14 @@ mod tests {
             texts("<script src=\"a\"/>x = '<p>'</script><p>Shown"),
             ["Shown"]
         );
+    }
+
+    #[test]
+    fn words_outside_markup_are_found() {
+        assert!(has_words("<head><title>T</title></head><p>Shown"));
+        assert!(!has_words(
+            "<title>T</title><script>x</script><!-- c --><p> &nbsp; </p>"
+        ));
     }
 
     #[test]
