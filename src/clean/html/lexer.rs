@@ -5,12 +5,12 @@
 //! may hold `>`), comments (`<!-- … -->`, `--!>`, the abrupt `<!-->`), bogus comments (`<!…>`,
 //! `<?…>`, `</ …>`), a `<` that starts no tag is text, a tag cut off by the end of input is
 //! dropped, raw-text and RCDATA elements (`script`, `style`, `title`, `textarea` …) end only at
-//! their own end tag, `plaintext` runs to the end, and character references are decoded as the
-//! standard says (by `htmlize`). It leaves out what only a tree builder or a script engine
-//! needs: the script-data escape states (`<!--` inside a script hiding `</script>`) and
-//! input-stream newline normalization (callers treat `\r` as whitespace). The tree builder
-//! ([`super::tree`]) tells it which elements opened, and so which hold raw text. html5ever's
-//! full tokenizer cost about a third of the worker's CPU on real pages.
+//! their own end tag (a script's through the script-data escape states), `plaintext` runs to
+//! the end, foreign content's CDATA sections, and character references are decoded as the
+//! standard says (by `htmlize`). It leaves out input-stream newline normalization (callers
+//! treat `\r` as whitespace). The tree builder ([`super::tree`]) tells it which elements
+//! opened, and so which hold raw text. html5ever's full tokenizer cost about a third of the
+//! worker's CPU on real pages.
 
 use std::borrow::Cow;
 
@@ -35,6 +35,8 @@ pub trait Visitor<'a> {
     fn in_foreign(&self) -> bool {
         false
     }
+    /// A `<!DOCTYPE …>`: its text after `<!`, up to the `>`.
+    fn doctype(&mut self, _doctype: &str) {}
 }
 
 /// How the content of an element is tokenized, as the standard's tree builder would tell the
@@ -133,7 +135,11 @@ impl<'a> Lexer<'a> {
                                 return;
                             }
                             kind @ (Content::Raw | Content::Rcdata) => {
-                                let close = self.find_end_tag(tag.end, &name);
+                                let close = if name == "script" {
+                                    self.find_script_end(tag.end)
+                                } else {
+                                    self.find_end_tag(tag.end, &name)
+                                };
                                 let text = &html[tag.end..close];
                                 if matches!(kind, Content::Rcdata) && text.contains('&') {
                                     visitor.text(&htmlize::unescape(text));
@@ -173,6 +179,13 @@ impl<'a> Lexer<'a> {
                     } else if visitor.in_foreign() && self.bytes[lt + 2..].starts_with(b"[CDATA[") {
                         // Foreign content's CDATA section: never shown, so skipped whole.
                         memmem::find(&self.bytes[lt + 9..], b"]]>").map_or(len, |i| lt + 9 + i + 3)
+                    } else if self.bytes.len() >= lt + 9
+                        && self.bytes[lt + 2..lt + 9].eq_ignore_ascii_case(b"doctype")
+                    {
+                        let end = self.bogus_comment(lt + 2);
+                        let text = &self.html[lt + 2..end.saturating_sub(1).max(lt + 2)];
+                        visitor.doctype(text);
+                        end
                     } else {
                         self.bogus_comment(lt + 2)
                     }
@@ -272,6 +285,51 @@ impl<'a> Lexer<'a> {
             self_closing,
             end: i + 1,
         })
+    }
+
+    /// Where a script's end tag starts, through the standard's script-data escape states:
+    /// after `<!--`, a `<script>` hides the next `</script>` (old pages wrote
+    /// `<!-- document.write("<script …></script>") -->`), until `-->` ends the escape.
+    fn find_script_end(&self, from: usize) -> usize {
+        #[derive(PartialEq)]
+        enum State {
+            Data,
+            Escaped,
+            DoubleEscaped,
+        }
+        let b = self.bytes;
+        let tag_at = |at: usize, name: &[u8]| {
+            let after = at + name.len();
+            after <= b.len()
+                && b[at..after].eq_ignore_ascii_case(name)
+                && b.get(after)
+                    .is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
+        };
+        let mut state = State::Data;
+        let mut at = from;
+        while let Some(found) = memchr::memchr2(b'<', b'-', &b[at..]) {
+            let i = at + found;
+            at = i + 1;
+            if b[i] == b'-' {
+                if state != State::Data && b[i..].starts_with(b"-->") {
+                    state = State::Data;
+                    at = i + 3;
+                }
+                continue;
+            }
+            match state {
+                State::Data if b[i..].starts_with(b"<!--") => {
+                    state = State::Escaped;
+                    // `<!-->` and `<!--->` end the escape at once.
+                    at = i + 2;
+                }
+                State::Data | State::Escaped if tag_at(i + 1, b"/script") => return i,
+                State::Escaped if tag_at(i + 1, b"script") => state = State::DoubleEscaped,
+                State::DoubleEscaped if tag_at(i + 1, b"/script") => state = State::Escaped,
+                _ => {}
+            }
+        }
+        b.len()
     }
 
     /// Where the end tag of a raw-text element starts (`</name` then a space, `/` or `>`), or
@@ -417,6 +475,9 @@ mod tests {
             ]
         );
         assert_eq!(log("<style>a{}"), ["<style>", "a{}"]);
+        let escaped = "<script><!-- w('<script></script>'); --></script>t";
+        assert_eq!(log(escaped)[3], "t");
+        assert_eq!(log("<script><!--></script>t")[3], "t");
         assert_eq!(log("<plaintext><p>x"), ["<plaintext>", "<p>x"]);
     }
 }

@@ -142,6 +142,10 @@ struct Open<'a> {
     article: bool,
     /// An SVG or MathML element: never text, and closed by `/>`.
     foreign: bool,
+    /// A MathML element (else SVG, when foreign).
+    math: bool,
+    /// Hidden so that it has no box (`hidden`, `display: none`): it separates no words.
+    boxless: bool,
     /// [`State::ignored`] before this element opened: what decides whether text fostered out
     /// of a table shows.
     ignored_outside: usize,
@@ -169,6 +173,10 @@ struct State<'a> {
     no_frameset: bool,
     /// Reading a `frameset` page's `noframes` content, which has no frameset of its own.
     nested: bool,
+    /// `noframes` content met before any frameset: the page's text if one follows.
+    early_noframes: Vec<String>,
+    /// A doctype that is not quirky: then a `table` closes an open `p`.
+    no_quirks: bool,
     text: String,
     pending_space: bool,
     signals: BlockSignals,
@@ -269,38 +277,53 @@ impl<'a> State<'a> {
         self_closing: bool,
     ) -> bool {
         let role = if foreign { Role::Ignored } else { role(&name) };
-        if role == Role::Block || role == Role::Pre {
-            self.flush();
-        } else if role == Role::Cell {
-            self.separate();
+        let mut hidden = Hidden::No;
+        for (key, value) in attrs {
+            let says = if key.eq_ignore_ascii_case("hidden") {
+                Hidden::NoBox
+            } else if key.eq_ignore_ascii_case("aria-hidden") && value.trim() == "true" {
+                Hidden::Invisible
+            } else if key.eq_ignore_ascii_case("style") {
+                style_hides(value)
+            } else {
+                Hidden::No
+            };
+            hidden = hidden.max(says);
         }
-        if if foreign {
+        let boxless = hidden == Hidden::NoBox;
+        match role {
+            _ if boxless => {}
+            Role::Block | Role::Pre => self.flush(),
+            Role::Cell => self.separate(),
+            _ => {}
+        }
+        let void = if foreign {
             self_closing
         } else {
             is_void(&name)
-        } {
+        };
+        if void {
             return false;
         }
-        let hidden = attrs.iter().any(|(key, value)| {
-            key.eq_ignore_ascii_case("hidden")
-                || (key.eq_ignore_ascii_case("aria-hidden") && value.trim() == "true")
-                || (key.eq_ignore_ascii_case("style") && style_hides(value))
-        });
         let landmark = if foreign {
             None
         } else {
             signals::landmark(&name, attrs, self.articles > 0)
         };
+        let math = foreign
+            && (&*name == "math" || (&*name != "svg" && self.stack.last().is_some_and(|o| o.math)));
         self.next_id += 1;
         let open = Open {
             id: self.next_id,
             article: !foreign && matches!(&*name, "article" | "main"),
             name,
-            ignored: role == Role::Ignored || hidden,
+            ignored: role == Role::Ignored || hidden != Hidden::No,
             pre: role == Role::Pre,
             link: role == Role::Link,
             landmark,
             foreign,
+            math,
+            boxless,
             ignored_outside: self.ignored,
         };
         self.apply(&open, 1);
@@ -328,8 +351,18 @@ impl<'a> State<'a> {
     }
 }
 
-/// `display: none` or `visibility: hidden` in an inline style, spaces and case ignored.
-fn style_hides(style: &str) -> bool {
+/// How an element's attributes hide it.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Hidden {
+    No,
+    /// Not shown but laid out (`visibility: hidden`, `aria-hidden`): it still separates words.
+    Invisible,
+    /// Not laid out at all (`hidden`, `display: none`).
+    NoBox,
+}
+
+/// What an inline style says: `display: none` or `visibility: hidden`, spaces and case ignored.
+fn style_hides(style: &str) -> Hidden {
     let mentions = |word: &[u8]| {
         style
             .as_bytes()
@@ -338,10 +371,20 @@ fn style_hides(style: &str) -> bool {
     };
     // Most styles say neither word: no copy for them.
     if !mentions(b"none") && !mentions(b"hidden") {
-        return false;
+        return Hidden::No;
     }
-    let squeezed = style.to_ascii_lowercase().replace(' ', "");
-    squeezed.contains("display:none") || squeezed.contains("visibility:hidden")
+    let squeezed: String = style
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if squeezed.contains("display:none") {
+        Hidden::NoBox
+    } else if squeezed.contains("visibility:hidden") {
+        Hidden::Invisible
+    } else {
+        Hidden::No
+    }
 }
 
 impl<'a> Visitor<'a> for State<'a> {
@@ -363,7 +406,11 @@ impl<'a> Visitor<'a> for State<'a> {
     }
 
     fn in_foreign(&self) -> bool {
-        self.stack.last().is_some_and(|o| o.foreign)
+        State::in_foreign(self)
+    }
+
+    fn doctype(&mut self, doctype: &str) {
+        self.no_quirks = !tree::quirks_doctype(doctype);
     }
 }
 

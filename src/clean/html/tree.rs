@@ -243,6 +243,22 @@ fn formatting(name: &str) -> bool {
     )
 }
 
+/// Start tags a table takes as its own structure.
+fn table_structure(name: &str) -> bool {
+    matches!(
+        name,
+        "caption" | "col" | "colgroup" | "tbody" | "tfoot" | "thead" | "tr" | "td" | "th"
+    )
+}
+
+/// Elements whose end the standard implies when another element's start or end asks.
+fn implied_end(name: &str) -> bool {
+    matches!(
+        name,
+        "dd" | "dt" | "li" | "optgroup" | "option" | "p" | "rb" | "rp" | "rt" | "rtc"
+    )
+}
+
 /// Start tags after which a `frameset` no longer replaces the body (its "frameset-ok" flag).
 fn ends_frameset_ok(name: &str) -> bool {
     matches!(
@@ -297,19 +313,30 @@ fn breaks_out_of_foreign(name: &str, attrs: &[(&str, Cow<'_, str>)]) -> bool {
     }
 }
 
-/// Foreign elements whose content is HTML again.
+/// Foreign elements whose content is HTML again: SVG's `foreignObject`, `desc` and `title`,
+/// MathML's text elements.
 fn integration_point(open: &Open<'_>) -> bool {
     open.foreign
-        && matches!(
-            &*open.name,
-            "foreignobject" | "desc" | "title" | "mi" | "mo" | "mn" | "ms" | "mtext"
-        )
+        && if open.math {
+            matches!(&*open.name, "mi" | "mo" | "mn" | "ms" | "mtext")
+        } else {
+            matches!(&*open.name, "foreignobject" | "desc" | "title")
+        }
+}
+
+/// The standard's special category, foreign elements included.
+fn special_open(open: &Open<'_>) -> bool {
+    if open.foreign {
+        integration_point(open) || (open.math && &*open.name == "annotation-xml")
+    } else {
+        special(&open.name)
+    }
 }
 
 /// Elements that bound the standard's default scope.
 fn scope_boundary(open: &Open<'_>) -> bool {
     if open.foreign {
-        return integration_point(open) || &*open.name == "annotation-xml";
+        return integration_point(open) || (open.math && &*open.name == "annotation-xml");
     }
     matches!(
         &*open.name,
@@ -317,8 +344,58 @@ fn scope_boundary(open: &Open<'_>) -> bool {
     )
 }
 
+fn button_scope_boundary(open: &Open<'_>) -> bool {
+    scope_boundary(open) || (!open.foreign && &*open.name == "button")
+}
+
+fn list_scope_boundary(open: &Open<'_>) -> bool {
+    scope_boundary(open) || (!open.foreign && matches!(&*open.name, "ol" | "ul"))
+}
+
 fn table_scope_boundary(open: &Open<'_>) -> bool {
     !open.foreign && matches!(&*open.name, "html" | "table" | "template")
+}
+
+/// Whether a doctype puts the document in quirks mode, for the few public identifiers of the
+/// standard's list that pages of the last decades use. Only `<table>` closing an open `p`
+/// depends on it here.
+pub(super) fn quirks_doctype(doctype: &str) -> bool {
+    let lower = doctype.to_ascii_lowercase();
+    let rest = lower.trim_start_matches("doctype").trim_start();
+    if !rest.starts_with("html") {
+        return true;
+    }
+    let quoted: Vec<&str> = rest.split(['"', '\'']).skip(1).step_by(2).collect();
+    let (public, system) = if rest.contains("public") {
+        (quoted.first().copied(), quoted.get(1).copied())
+    } else {
+        (None, quoted.first().copied())
+    };
+    let Some(public) = public else {
+        return false;
+    };
+    const QUIRKY: &[&str] = &[
+        "-//w3c//dtd html 4.0 transitional//",
+        "-//w3c//dtd html 4.0 frameset//",
+        "-//w3c//dtd html 3",
+        "-//w3c//dtd w3 html//",
+        "-//w3o//dtd w3 html",
+        "-//ietf//dtd html",
+        "-//netscape comm. corp.//dtd",
+        "-//microsoft//dtd internet explorer",
+        "-//softquad",
+        "-//webtechs//",
+        "-//sq//dtd html 2.0",
+        "-//o'reilly and associates//",
+        "-//spyglass//",
+        "-//sun microsystems corp.//",
+        "-//metrius//",
+    ];
+    public == "html"
+        || QUIRKY.iter().any(|q| public.starts_with(q))
+        || (system.is_none()
+            && (public.starts_with("-//w3c//dtd html 4.01 transitional//")
+                || public.starts_with("-//w3c//dtd html 4.01 frameset//")))
 }
 
 impl<'a> State<'a> {
@@ -361,8 +438,13 @@ impl<'a> State<'a> {
                 },
                 Mode::AfterHead => match &*name {
                     "html" | "head" => return false,
+                    "body" => {
+                        self.mode = Mode::InBody;
+                        self.no_frameset = true;
+                        break;
+                    }
                     "frameset" => {
-                        self.mode = Mode::InFrameset;
+                        self.enter_frameset();
                         return false;
                     }
                     n if head_content(n) => break,
@@ -393,22 +475,6 @@ impl<'a> State<'a> {
 
     /// What a start tag does in the body before its element opens; false when it opens none.
     fn body_start(&mut self, name: &str) -> bool {
-        if self.selects > 0 {
-            match name {
-                "option" | "optgroup" | "script" | "template" => {}
-                "select" => {
-                    self.close_select();
-                    return false;
-                }
-                "input" | "keygen" | "textarea" => self.close_select(),
-                "caption" | "table" | "tbody" | "tfoot" | "thead" | "tr" | "td" | "th"
-                    if self.tables > 0 =>
-                {
-                    self.close_select()
-                }
-                _ => return false,
-            }
-        }
         match name {
             "html" | "head" | "body" => return false,
             "frameset" => {
@@ -416,90 +482,83 @@ impl<'a> State<'a> {
                     while !self.stack.is_empty() {
                         self.pop();
                     }
-                    self.mode = Mode::InFrameset;
+                    self.enter_frameset();
                 }
                 return false;
             }
-            "caption" | "col" | "colgroup" | "tbody" | "tfoot" | "thead" | "tr" | "td" | "th"
-                if self.tables == 0 =>
-            {
-                // Table parts outside a table are parse errors the standard ignores.
-                return false;
-            }
-            "td" | "th" => {
-                if let Some(cell) =
-                    self.in_scope(|o| matches!(&*o.name, "td" | "th"), table_scope_boundary)
-                {
-                    self.pop_to(cell);
+            n if table_structure(n) => {
+                if self.tables == 0 {
+                    // Table parts outside a table are parse errors the standard ignores.
+                    return false;
                 }
+                self.clear_to_table_context(n);
             }
-            "tr" => {
-                if let Some(row) = self.in_scope(|o| &*o.name == "tr", table_scope_boundary) {
-                    self.pop_to(row);
-                } else if let Some(cell) =
-                    self.in_scope(|o| matches!(&*o.name, "td" | "th"), table_scope_boundary)
-                {
-                    self.pop_to(cell);
-                }
-            }
-            "tbody" | "thead" | "tfoot" | "caption" | "colgroup" => {
-                if let Some(part) = self.in_scope(
-                    |o| {
-                        matches!(
-                            &*o.name,
-                            "tbody"
-                                | "thead"
-                                | "tfoot"
-                                | "tr"
-                                | "td"
-                                | "th"
-                                | "caption"
-                                | "colgroup"
-                        )
-                    },
-                    table_scope_boundary,
-                ) {
-                    // Close from the outermost part of the current table.
-                    let table = self
-                        .in_scope(|o| &*o.name == "table", |o| o.foreign)
-                        .unwrap_or(part);
-                    self.pop_to(table + 1);
-                }
-            }
-            "table" if self.current().is_some_and(|o| table_part(&o.name)) => {
+            "table" if self.in_table_mode() => {
                 // A table directly in a table ends the first.
                 if let Some(table) = self.in_scope(|o| &*o.name == "table", table_scope_boundary) {
                     self.pop_to(table);
                 }
             }
+            // Since 2025 the standard parses a select's content as markup (customizable
+            // select); a select, or an input, inside one ends it.
+            "select" | "input" if self.selects > 0 => {
+                if let Some(select) = self.in_scope(|o| &*o.name == "select", scope_boundary) {
+                    self.pop_to(select);
+                    if name == "select" {
+                        return false;
+                    }
+                }
+            }
             "li" => self.close_list_item(|n| n == "li"),
             "dd" | "dt" => self.close_list_item(|n| matches!(n, "dd" | "dt")),
             "a" if self.links > 0 => {
-                // A second link closes the first (the adoption agency's outcome for `a`).
+                // A second link ends the first, as the adoption agency does.
                 let at = self.search(
-                    |o| &*o.name == "a",
+                    |o| !o.foreign && &*o.name == "a",
                     |o| {
-                        matches!(
-                            &*o.name,
-                            "td" | "th" | "caption" | "template" | "applet" | "object" | "marquee"
-                        )
+                        !o.foreign
+                            && matches!(
+                                &*o.name,
+                                "td" | "th"
+                                    | "caption"
+                                    | "template"
+                                    | "applet"
+                                    | "object"
+                                    | "marquee"
+                            )
                     },
                 );
                 if let Some(at) = at {
-                    self.remove(at);
+                    self.adopt(at);
                 }
             }
             "option" | "optgroup" => {
-                if self.current().is_some_and(|o| &*o.name == "option") {
+                if self.selects > 0
+                    && self
+                        .in_scope(|o| &*o.name == "select", scope_boundary)
+                        .is_some()
+                {
+                    while self.current().is_some_and(|o| {
+                        !o.foreign
+                            && implied_end(&o.name)
+                            && (name == "optgroup" || &*o.name != "optgroup")
+                    }) {
+                        self.pop();
+                    }
+                } else if self.current().is_some_and(|o| &*o.name == "option") {
                     self.pop();
                 }
             }
             _ => {}
         }
-        if closes_p(name) {
+        if closes_p(name) || (name == "table" && self.no_quirks) {
             self.close_p();
         }
-        if heading(name) && self.current().is_some_and(|o| heading(&o.name)) {
+        if heading(name)
+            && self
+                .current()
+                .is_some_and(|o| !o.foreign && heading(&o.name))
+        {
             self.pop();
         }
         if ends_frameset_ok(name) {
@@ -512,23 +571,37 @@ impl<'a> State<'a> {
     pub(super) fn end_tag(&mut self, name: &str) {
         // The lexer ends raw text only at its own end tag.
         if let Some(top) = self.current()
-            && !matches!(content(&top.name), Content::Markup)
             && !top.foreign
+            && !matches!(content(&top.name), Content::Markup)
         {
             if &*top.name == name {
                 self.pop();
             }
             return;
         }
-        if self.in_foreign() || self.current().is_some_and(|o| o.foreign) {
-            for i in (self.stack.len().saturating_sub(SCOPE_SEARCH)..self.stack.len()).rev() {
-                let open = &self.stack[i];
-                if !open.foreign {
-                    break;
+        if name == "template" {
+            if self.templates > 0
+                && let Some(at) = self.search(|o| !o.foreign && &*o.name == "template", |_| false)
+            {
+                self.pop_to(at);
+            }
+            return;
+        }
+        if self.current().is_some_and(|o| o.foreign) {
+            if self.in_foreign() && matches!(name, "p" | "br") {
+                while self.in_foreign() {
+                    self.pop();
                 }
-                if open.name.eq_ignore_ascii_case(name) {
-                    self.pop_to(i);
-                    return;
+            } else {
+                for i in (self.stack.len().saturating_sub(SCOPE_SEARCH)..self.stack.len()).rev() {
+                    let open = &self.stack[i];
+                    if !open.foreign {
+                        break;
+                    }
+                    if open.name.eq_ignore_ascii_case(name) {
+                        self.pop_to(i);
+                        return;
+                    }
                 }
             }
         }
@@ -548,12 +621,6 @@ impl<'a> State<'a> {
                         self.close_head();
                         self.mode = Mode::InBody;
                     }
-                    "template" if self.templates > 0 => {
-                        if let Some(at) = self.search(|o| &*o.name == "template", |_| false) {
-                            self.pop_to(at);
-                        }
-                        return;
-                    }
                     _ if self.templates > 0 => {
                         self.any_other_end(name);
                         return;
@@ -564,39 +631,16 @@ impl<'a> State<'a> {
                 Mode::InBody => break,
             }
         }
-        if self.selects > 0 {
-            match name {
-                "select" => self.close_select(),
-                "option" | "optgroup" => {
-                    if self.current().is_some_and(|o| &*o.name == name) {
-                        self.pop();
-                    }
-                }
-                "caption" | "table" | "tbody" | "tfoot" | "thead" | "tr" | "td" | "th"
-                    if self.tables > 0 =>
-                {
-                    self.close_select();
-                    self.end_tag(name);
-                }
-                _ => {}
-            }
-            return;
-        }
         match name {
-            "body" | "html" => self.flush(),
+            // The body and the document stay open: words on either side still join.
+            "body" | "html" => {}
             "br" => self.flush(),
-            "p" => match self.in_scope(
-                |o| &*o.name == "p",
-                |o| scope_boundary(o) || &*o.name == "button",
-            ) {
+            "p" => match self.in_scope(|o| &*o.name == "p", button_scope_boundary) {
                 Some(p) => self.pop_to(p),
                 None => self.flush(),
             },
             "li" => {
-                if let Some(li) = self.in_scope(
-                    |o| &*o.name == "li",
-                    |o| scope_boundary(o) || matches!(&*o.name, "ol" | "ul"),
-                ) {
+                if let Some(li) = self.in_scope(|o| &*o.name == "li", list_scope_boundary) {
                     self.pop_to(li);
                 }
             }
@@ -615,8 +659,8 @@ impl<'a> State<'a> {
                     self.pop_to(at);
                 }
             }
-            "template" => {
-                if let Some(at) = self.search(|o| &*o.name == "template", |_| false) {
+            "select" => {
+                if let Some(at) = self.in_scope(|o| &*o.name == "select", scope_boundary) {
                     self.pop_to(at);
                 }
             }
@@ -625,7 +669,11 @@ impl<'a> State<'a> {
                     self.pop_to(at);
                 }
             }
-            n if formatting(n) => self.formatting_end(n),
+            n if formatting(n) => {
+                if let Some(at) = self.in_scope(|o| &*o.name == n, scope_boundary) {
+                    self.adopt(at);
+                }
+            }
             _ => self.any_other_end(name),
         }
     }
@@ -636,8 +684,12 @@ impl<'a> State<'a> {
             .current()
             .is_some_and(|o| !o.foreign && !matches!(content(&o.name), Content::Markup));
         if raw {
-            if self.mode == Mode::InFrameset {
+            let noframes = self.current().is_some_and(|o| &*o.name == "noframes");
+            if self.mode == Mode::InFrameset && noframes {
                 self.noframes(text);
+            } else if noframes && !self.nested && !self.no_frameset {
+                // Shown only if a frameset follows.
+                self.early_noframes.push(text.to_owned());
             } else {
                 self.push_text(text, None);
             }
@@ -658,14 +710,24 @@ impl<'a> State<'a> {
             self.no_frameset = true;
         }
         // Text directly in a table is fostered out of it, before the table.
-        let fostered = self
-            .current()
-            .filter(|o| words && !o.foreign && table_part(&o.name))
-            .map(|_| {
-                self.search(|o| &*o.name == "table", |_| false)
-                    .map_or(0, |t| self.stack[t].ignored_outside)
-            });
+        let fostered = (words
+            && self
+                .current()
+                .is_some_and(|o| !o.foreign && table_part(&o.name)))
+        .then(|| {
+            self.search(|o| !o.foreign && &*o.name == "table", |_| false)
+                .map_or(0, |t| self.stack[t].ignored_outside)
+        });
         self.push_text(text, fostered);
+    }
+
+    /// A `frameset` replaces the body: the page's text is its `noframes` content, that
+    /// before the frameset included.
+    fn enter_frameset(&mut self) {
+        self.mode = Mode::InFrameset;
+        for text in std::mem::take(&mut self.early_noframes) {
+            self.noframes(&text);
+        }
     }
 
     /// A `frameset` page's `noframes` content, read as the page it stands for.
@@ -681,13 +743,64 @@ impl<'a> State<'a> {
         self.blocks.append(&mut inner.blocks);
     }
 
-    fn in_foreign(&self) -> bool {
+    /// The current node is SVG or MathML content (not an integration point back into HTML).
+    pub(super) fn in_foreign(&self) -> bool {
         self.current()
             .is_some_and(|o| o.foreign && !integration_point(o))
     }
 
     fn current(&self) -> Option<&Open<'a>> {
         self.stack.last()
+    }
+
+    /// The nearest open element of a table: a table, section or row means the standard's
+    /// "in table" modes, where text and other elements are fostered out; a cell or caption
+    /// means body rules inside it.
+    fn table_context(&self) -> Option<usize> {
+        if self.tables == 0 {
+            return None;
+        }
+        self.search(
+            |o| {
+                !o.foreign
+                    && matches!(
+                        &*o.name,
+                        "table"
+                            | "tbody"
+                            | "thead"
+                            | "tfoot"
+                            | "tr"
+                            | "td"
+                            | "th"
+                            | "caption"
+                            | "template"
+                    )
+            },
+            |_| false,
+        )
+    }
+
+    fn in_table_mode(&self) -> bool {
+        self.table_context()
+            .is_some_and(|at| table_part(&self.stack[at].name))
+    }
+
+    /// Before a table's own structure opens: closes the open cell or caption, then every
+    /// element (fostered or not) back to the context the new part belongs in.
+    fn clear_to_table_context(&mut self, name: &str) {
+        while let Some(at) = self.table_context() {
+            let row_part = matches!(name, "td" | "th");
+            let section_part = row_part || name == "tr";
+            match &*self.stack[at].name {
+                "td" | "th" | "caption" => self.pop_to(at),
+                "tr" if row_part => return self.pop_to(at + 1),
+                "tr" => self.pop_to(at),
+                "tbody" | "thead" | "tfoot" if section_part => return self.pop_to(at + 1),
+                "tbody" | "thead" | "tfoot" => self.pop_to(at),
+                "table" => return self.pop_to(at + 1),
+                _ => return,
+            }
+        }
     }
 
     /// The topmost open element that `matches`, looking no deeper than a `boundary` element
@@ -723,10 +836,7 @@ impl<'a> State<'a> {
         if self.paragraphs == 0 {
             return;
         }
-        if let Some(p) = self.in_scope(
-            |o| &*o.name == "p",
-            |o| scope_boundary(o) || &*o.name == "button",
-        ) {
+        if let Some(p) = self.in_scope(|o| &*o.name == "p", button_scope_boundary) {
             self.pop_to(p);
         }
     }
@@ -736,7 +846,7 @@ impl<'a> State<'a> {
     fn close_list_item(&mut self, item: impl Fn(&str) -> bool) {
         let at = self.search(
             |o| !o.foreign && item(&o.name),
-            |o| o.foreign || special(&o.name) && !matches!(&*o.name, "address" | "div" | "p"),
+            |o| special_open(o) && !matches!(&*o.name, "address" | "div" | "p"),
         );
         if let Some(at) = at {
             self.pop_to(at);
@@ -744,34 +854,37 @@ impl<'a> State<'a> {
     }
 
     fn close_head(&mut self) {
-        if let Some(head) = self.search(|o| &*o.name == "head", |_| false) {
+        if let Some(head) = self.search(|o| !o.foreign && &*o.name == "head", |_| false) {
             self.pop_to(head);
         }
     }
 
-    fn close_select(&mut self) {
-        if let Some(select) = self.search(|o| &*o.name == "select", |_| false) {
-            self.pop_to(select);
-        }
-    }
-
-    /// The end tag of a formatting element: closes it, and what opened inside it, unless a
-    /// block opened inside it; then only the formatting element ends and the block stays open.
-    fn formatting_end(&mut self, name: &str) {
-        let Some(at) = self.in_scope(|o| &*o.name == name, scope_boundary) else {
-            return;
+    /// The adoption agency algorithm for the formatting element at `at`, as far as the stack
+    /// goes: with no special element opened inside it, it closes with everything inside;
+    /// otherwise the special elements (and the formatting elements between, which the
+    /// standard clones) stay open, other elements between close with it, and of what opened
+    /// inside the last special element only special elements stay.
+    fn adopt(&mut self, at: usize) {
+        let Some(last_special) = (at + 1..self.stack.len())
+            .rev()
+            .find(|&i| special_open(&self.stack[i]))
+        else {
+            return self.pop_to(at);
         };
-        if self.stack[at + 1..].iter().any(|o| special(&o.name)) {
-            self.remove(at);
-        } else {
-            self.pop_to(at);
+        self.pop_to(last_special + 1);
+        for i in (at + 1..last_special).rev() {
+            let o = &self.stack[i];
+            if !special_open(o) && (o.foreign || !formatting(&o.name)) {
+                self.remove(i);
+            }
         }
+        self.remove(at);
     }
 
     /// The standard's "any other end tag": closes the nearest element of that name unless a
     /// special element stands between.
     fn any_other_end(&mut self, name: &str) {
-        let at = self.search(|o| &*o.name == name, |o| o.foreign || special(&o.name));
+        let at = self.search(|o| &*o.name == name, special_open);
         if let Some(at) = at {
             self.pop_to(at);
         }
@@ -793,7 +906,7 @@ impl<'a> State<'a> {
     fn remove(&mut self, at: usize) {
         let open = self.stack.remove(at);
         match role(&open.name) {
-            _ if open.foreign => {}
+            _ if open.foreign || open.boxless => {}
             Role::Block => self.flush(),
             Role::Cell => self.separate(),
             _ => {}
