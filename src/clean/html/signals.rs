@@ -89,8 +89,9 @@ fn prose_weight(block: &Block) -> usize {
     }
 }
 
-/// Share of the best cluster's prose a cluster needs to count for finding the main container.
-const CLUSTER_SHARE: f64 = 0.2;
+/// Share of the largest cluster's prose another cluster needs to count for finding the main
+/// container.
+const CLUSTER_SHARE: f64 = 0.3;
 
 /// The element a block belongs with: the deepest element it shares with the block before or the
 /// block after it. Article paragraphs share their body element; a teaser's paragraph shares only
@@ -115,11 +116,12 @@ fn cluster(blocks: &[Block], i: usize) -> Option<u32> {
 /// Finds the page's main container and marks every block outside it.
 ///
 /// Prose is grouped in clusters (the element a paragraph shares with its neighbours, see
-/// [`cluster`]). A cluster of a single paragraph counts only when it holds at least
-/// [`CLUSTER_SHARE`] of the largest cluster's prose, so that teasers of other stories (one
-/// paragraph each in its own box) do not pull the main container up to the whole page. The main
-/// container is the deepest element holding at least [`MAIN_SHARE`] of the counted prose among
-/// the largest cluster and its ancestors (never one long quote inside the article).
+/// [`cluster`]). A cluster counts only when it holds at least [`CLUSTER_SHARE`] of the largest
+/// cluster's prose, so that teasers of other stories (a paragraph each in its own box), a
+/// comment each in its own box or a dialog's small print do not pull the main container up to
+/// the whole page. The main container is the deepest element holding at least [`MAIN_SHARE`] of
+/// the counted prose among the largest cluster and its ancestors (never one long quote inside
+/// the article).
 pub(super) fn mark_outside_main(blocks: &mut [Block]) {
     let weights: Vec<usize> = blocks.iter().map(prose_weight).collect();
     let total: usize = weights.iter().sum();
@@ -135,27 +137,23 @@ pub(super) fn mark_outside_main(blocks: &mut [Block]) {
             }
         })
         .collect();
-    // Per cluster: prose characters, prose blocks, and a block in it.
-    let mut by_cluster: HashMap<u32, (usize, usize, usize)> = HashMap::new();
+    // Per cluster: prose characters, and a block in it.
+    let mut by_cluster: HashMap<u32, (usize, usize)> = HashMap::new();
     for (i, cluster) in clusters.iter().enumerate() {
         if let Some(c) = cluster {
-            let entry = by_cluster.entry(*c).or_insert((0, 0, i));
-            entry.0 += weights[i];
-            entry.1 += 1;
+            by_cluster.entry(*c).or_insert((0, i)).0 += weights[i];
         }
     }
-    let Some((&best, &(best_weight, _, best_block))) = by_cluster
+    let Some((&best, &(best_weight, best_block))) = by_cluster
         .iter()
-        .max_by_key(|(id, (weight, _, _))| (*weight, std::cmp::Reverse(**id)))
+        .max_by_key(|(id, (weight, _))| (*weight, std::cmp::Reverse(**id)))
     else {
         return;
     };
     let counts = |i: usize| {
         weights[i] > 0
-            && clusters[i].is_none_or(|c| {
-                let (weight, paragraphs, _) = by_cluster[&c];
-                paragraphs >= 2 || weight as f64 >= CLUSTER_SHARE * best_weight as f64
-            })
+            && clusters[i]
+                .is_none_or(|c| by_cluster[&c].0 as f64 >= CLUSTER_SHARE * best_weight as f64)
     };
     let counted: usize = (0..blocks.len())
         .filter(|&i| counts(i))
