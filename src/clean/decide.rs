@@ -18,6 +18,11 @@
 //! 8. `boilerplate.allow`: a line the operator allows for the source is kept whatever rule 4–7
 //!    said.
 //!
+//! HTML pages also drop what the page says is chrome (`landmark`, `link_density`,
+//! `outside_main`) after rule 5; a page those signals would leave with no paragraph is decided
+//! again without the main container and the landmark kind holding most of its prose, then
+//! without any page signal.
+//!
 //! Then the article is a copy of the earlier article holding the largest share of its kept
 //! characters, when that share reaches `copies.containment`.
 
@@ -25,6 +30,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::html::Landmark;
 use super::{Engine, Facts, Prepared};
 
 /// Which boilerplate rule dropped a paragraph.
@@ -173,107 +179,155 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
         }
     }
 
-    // HTML only: what the page itself says a block is.
-    for (p, reason) in paras.iter().zip(reasons.iter_mut()) {
-        let (Some(signals), None) = (p.html, *reason) else {
-            continue;
-        };
-        if settings.html_landmarks && signals.landmark.is_some() {
-            *reason = Some(DropReason::Boilerplate(BoilerplateRule::Landmark));
-        } else if signals.link_density() >= settings.html_max_link_density {
-            *reason = Some(DropReason::Boilerplate(BoilerplateRule::LinkDensity));
-        } else if settings.html_main_content && signals.outside_main {
-            *reason = Some(DropReason::Boilerplate(BoilerplateRule::OutsideMain));
-        }
-    }
-
-    // 7: runs of fragments (menus, link lists, tag clouds) outside the article's prose span,
-    // when the run holds evidence: a line already known as boilerplate, or repeated on the page
-    // (menus often stand at the top and the bottom). Table rows (two or more numbers) are not
-    // fragments, and a run that a line ending in ':' introduces is the article's own list.
-    // HTML pages say where their menus are (landmarks, link density, the main container);
-    // this heuristic is for plain text.
-    let plain = paras.iter().all(|p| p.html.is_none());
-    if let (true, Some(first), Some(last)) = (plain, first_anchor, last_anchor) {
-        let outside = |i: usize| i < first || i > last;
-        let introduces = |i: usize| prepared.text(i).trim_end().ends_with(':');
-        let fragment = |i: usize| {
-            !paras[i].shape.sentence_like && paras[i].shape.numbers < 2 && !introduces(i)
-        };
-        let evidence = |r: Option<DropReason>| {
-            matches!(
-                r,
-                Some(DropReason::RepeatedInArticle | DropReason::Boilerplate(_))
-            )
-        };
-        let mut run: Vec<usize> = Vec::new();
-        let (mut introduced, mut known) = (false, false);
-        for i in 0..=paras.len() {
-            if i < paras.len() && outside(i) && reasons[i].is_some() {
-                known |= !run.is_empty() && evidence(reasons[i]);
-                continue; // lines already dropped do not break a run
-            }
-            if i < paras.len() && outside(i) && fragment(i) {
-                if run.is_empty() {
-                    let before = (0..i)
-                        .rev()
-                        .find(|&j| reasons[j].is_none() || evidence(reasons[j]));
-                    introduced = before.is_some_and(|j| reasons[j].is_none() && introduces(j));
-                    known = before.is_some_and(|j| i - j == 1 && evidence(reasons[j]));
-                }
-                run.push(i);
+    // HTML only: what the page itself says a block is (see [`PageSignals`]), then the rules that
+    // look at what is left.
+    let finish = |base: &[Option<DropReason>], page: PageSignals| {
+        let mut reasons = base.to_vec();
+        for (p, reason) in paras.iter().zip(reasons.iter_mut()) {
+            let (Some(signals), None) = (p.html, *reason) else {
                 continue;
+            };
+            let landmark = signals
+                .landmark
+                .filter(|&l| page.landmarks && Some(l) != page.spared);
+            if settings.html_landmarks && landmark.is_some() {
+                *reason = Some(DropReason::Boilerplate(BoilerplateRule::Landmark));
+            } else if page.link_density && signals.link_density() >= settings.html_max_link_density
+            {
+                *reason = Some(DropReason::Boilerplate(BoilerplateRule::LinkDensity));
+            } else if page.main_content && settings.html_main_content && signals.outside_main {
+                *reason = Some(DropReason::Boilerplate(BoilerplateRule::OutsideMain));
             }
-            known |= i < paras.len()
-                && !run.is_empty()
-                && i == run[run.len() - 1] + 1
-                && evidence(reasons[i]);
-            if run.len() >= settings.run_min_lines && known && !introduced {
-                for &j in &run {
-                    reasons[j] = Some(DropReason::Boilerplate(BoilerplateRule::FragmentRun));
+        }
+
+        // 7: runs of fragments (menus, link lists, tag clouds) outside the article's prose span,
+        // when the run holds evidence: a line already known as boilerplate, or repeated on the page
+        // (menus often stand at the top and the bottom). Table rows (two or more numbers) are not
+        // fragments, and a run that a line ending in ':' introduces is the article's own list.
+        // HTML pages say where their menus are (landmarks, link density, the main container);
+        // this heuristic is for plain text.
+        let plain = paras.iter().all(|p| p.html.is_none());
+        if let (true, Some(first), Some(last)) = (plain, first_anchor, last_anchor) {
+            let outside = |i: usize| i < first || i > last;
+            let introduces = |i: usize| prepared.text(i).trim_end().ends_with(':');
+            let fragment = |i: usize| {
+                !paras[i].shape.sentence_like && paras[i].shape.numbers < 2 && !introduces(i)
+            };
+            let evidence = |r: Option<DropReason>| {
+                matches!(
+                    r,
+                    Some(DropReason::RepeatedInArticle | DropReason::Boilerplate(_))
+                )
+            };
+            let mut run: Vec<usize> = Vec::new();
+            let (mut introduced, mut known) = (false, false);
+            for i in 0..=paras.len() {
+                if i < paras.len() && outside(i) && reasons[i].is_some() {
+                    known |= !run.is_empty() && evidence(reasons[i]);
+                    continue; // lines already dropped do not break a run
+                }
+                if i < paras.len() && outside(i) && fragment(i) {
+                    if run.is_empty() {
+                        let before = (0..i)
+                            .rev()
+                            .find(|&j| reasons[j].is_none() || evidence(reasons[j]));
+                        introduced = before.is_some_and(|j| reasons[j].is_none() && introduces(j));
+                        known = before.is_some_and(|j| i - j == 1 && evidence(reasons[j]));
+                    }
+                    run.push(i);
+                    continue;
+                }
+                known |= i < paras.len()
+                    && !run.is_empty()
+                    && i == run[run.len() - 1] + 1
+                    && evidence(reasons[i]);
+                if run.len() >= settings.run_min_lines && known && !introduced {
+                    for &j in &run {
+                        reasons[j] = Some(DropReason::Boilerplate(BoilerplateRule::FragmentRun));
+                    }
+                }
+                run.clear();
+            }
+        }
+
+        // 6: edge markers in the trailing part, measured in the article's own characters
+        // (without what 1–3 dropped, so a pasted second copy does not push a footer forward).
+        let own_chars: Vec<usize> = paras
+            .iter()
+            .zip(&reasons)
+            .map(|(p, r)| match (p.keys, r) {
+                (Some(k), None | Some(DropReason::Boilerplate(_))) => k.chars,
+                _ => 0,
+            })
+            .collect();
+        let total: usize = own_chars.iter().sum();
+        let mut after = total;
+        let mut zone_open = false;
+        for i in 0..paras.len() {
+            after -= own_chars[i];
+            let p = &paras[i];
+            let in_trailing_part = (after as f64) <= settings.marker_trailing_share * total as f64;
+            if p.marker && (zone_open || in_trailing_part) {
+                zone_open = true;
+                set_if_kept(&mut reasons[i], BoilerplateRule::EdgeMarker);
+            } else if zone_open && reasons[i].is_none() {
+                if long(i) {
+                    zone_open = false;
+                } else if !p.shape.sentence_like || p.shape.words < settings.zone_short_words {
+                    set_if_kept(&mut reasons[i], BoilerplateRule::TrailingZone);
                 }
             }
-            run.clear();
         }
-    }
 
-    // 6: edge markers in the trailing part, measured in the article's own characters
-    // (without what 1–3 dropped, so a pasted second copy does not push a footer forward).
-    let own_chars: Vec<usize> = paras
-        .iter()
-        .zip(&reasons)
-        .map(|(p, r)| match (p.keys, r) {
-            (Some(k), None | Some(DropReason::Boilerplate(_))) => k.chars,
-            _ => 0,
-        })
-        .collect();
-    let total: usize = own_chars.iter().sum();
-    let mut after = total;
-    let mut zone_open = false;
-    for i in 0..paras.len() {
-        after -= own_chars[i];
-        let p = &paras[i];
-        let in_trailing_part = (after as f64) <= settings.marker_trailing_share * total as f64;
-        if p.marker && (zone_open || in_trailing_part) {
-            zone_open = true;
-            set_if_kept(&mut reasons[i], BoilerplateRule::EdgeMarker);
-        } else if zone_open && reasons[i].is_none() {
-            if long(i) {
-                zone_open = false;
-            } else if !p.shape.sentence_like || p.shape.words < settings.zone_short_words {
-                set_if_kept(&mut reasons[i], BoilerplateRule::TrailingZone);
+        // The operator's allow list overrides every boilerplate rule.
+        for (p, reason) in paras.iter().zip(reasons.iter_mut()) {
+            if let (Some(DropReason::Boilerplate(_)), Some(keys)) = (*reason, p.keys)
+                && engine.allowed(&prepared.observation.source, &keys.content)
+            {
+                *reason = None;
             }
         }
-    }
 
-    // The operator's allow list overrides every boilerplate rule.
-    for (p, reason) in paras.iter().zip(reasons.iter_mut()) {
-        if let (Some(DropReason::Boilerplate(_)), Some(keys)) = (*reason, p.keys)
-            && engine.allowed(&prepared.observation.source, &keys.content)
+        reasons
+    };
+    // A page the page signals would leave with no paragraph at all is not what they are for (the
+    // article in an element misnamed "comments" or "footer", the main container found in the
+    // wrong place, a page of captions that are links): it is decided again without the main
+    // container and the landmark kind that holds most of the page's prose, then, if it is still
+    // empty, without any page signal.
+    let kept = |reasons: &[Option<DropReason>]| reasons.iter().any(Option::is_none);
+    let mut decided = finish(&reasons, PageSignals::ALL);
+    if !kept(&decided) && paras.iter().any(|p| p.html.is_some()) {
+        let mut prose_by_landmark: HashMap<Landmark, usize> = HashMap::new();
+        for (i, p) in paras.iter().enumerate() {
+            if let (Some(landmark), None, Some(keys)) =
+                (p.html.and_then(|s| s.landmark), reasons[i], p.keys)
+                && long(i)
+            {
+                *prose_by_landmark.entry(landmark).or_default() += keys.chars;
+            }
+        }
+        let spared = prose_by_landmark
+            .into_iter()
+            .max_by_key(|&(landmark, chars)| (chars, landmark.as_str()))
+            .map(|(landmark, _)| landmark);
+        let fallbacks = [
+            PageSignals {
+                spared,
+                main_content: false,
+                ..PageSignals::ALL
+            },
+            PageSignals::NONE,
+        ];
+        if let Some(fallback) = fallbacks
+            .into_iter()
+            .map(|page| finish(&reasons, page))
+            .find(|r| kept(r))
         {
-            *reason = None;
+            decided = fallback;
         }
     }
+    let reasons = decided;
 
     let duplicate_of = copied_article(engine, prepared, facts, &reasons);
     let drops = reasons
@@ -291,6 +345,31 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
         duplicate_of,
         drops,
     }
+}
+
+/// Which page signals an HTML article is decided with.
+#[derive(Clone, Copy)]
+struct PageSignals {
+    landmarks: bool,
+    /// A landmark kind not applied.
+    spared: Option<Landmark>,
+    link_density: bool,
+    main_content: bool,
+}
+
+impl PageSignals {
+    const ALL: PageSignals = PageSignals {
+        landmarks: true,
+        spared: None,
+        link_density: true,
+        main_content: true,
+    };
+    const NONE: PageSignals = PageSignals {
+        landmarks: false,
+        spared: None,
+        link_density: false,
+        main_content: false,
+    };
 }
 
 fn set_if_kept(reason: &mut Option<DropReason>, rule: BoilerplateRule) {
@@ -341,4 +420,59 @@ fn copied_article(
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
     (chars as f64 >= engine.copies.containment * total as f64).then(|| holder.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::article::RawArticle;
+    use crate::clean::{Engine, Facts};
+
+    /// The paragraphs a fresh engine with the default settings keeps of an HTML page.
+    fn kept(html: &str) -> Vec<String> {
+        let settings = crate::config::load_from(None, Vec::new()).unwrap().settings;
+        let engine = Engine::new(settings.boilerplate, settings.copies);
+        let raw = serde_json::json!({"id": "a", "source": "s", "content_type": "text/html",
+            "body": html});
+        let article = RawArticle::parse(raw.to_string().as_bytes(), usize::MAX).unwrap();
+        let prepared = engine.prepare(article).unwrap();
+        let outcome = engine.decide(&prepared, &Facts::fresh(&prepared.observation));
+        (0..prepared.paras.len())
+            .filter(|&i| outcome.drops.iter().all(|d| d.index as usize != i))
+            .map(|i| prepared.text(i).to_string())
+            .collect()
+    }
+
+    const STORY: &str = "The council voted on Tuesday to keep the old bridge open to cyclists \
+        and walkers while the new one is being built upstream.";
+
+    #[test]
+    fn page_signals_drop_chrome_around_the_article() {
+        let html = format!(
+            "<nav><a href=/>Home</a></nav><div class=story><p>{STORY}</p><p>{STORY} Again.</p>\
+             <p>{STORY} Once more.</p></div><div class=comments><p>First!</p></div>"
+        );
+        assert_eq!(kept(&html).len(), 3);
+    }
+
+    #[test]
+    fn an_article_the_page_signals_would_empty_keeps_its_text() {
+        // The whole story sits in an element whose class names comments.
+        let html = format!(
+            "<nav><a href=/>Home</a></nav><div class=comment-free-zone><p>{STORY}</p>\
+             <p>{STORY} Again.</p></div><footer>Contact us</footer>"
+        );
+        let kept = kept(&html);
+        assert!(kept.iter().any(|p| p == STORY), "{kept:?}");
+        assert!(
+            !kept.iter().any(|p| p == "Contact us" || p == "Home"),
+            "{kept:?}"
+        );
+    }
+
+    #[test]
+    fn a_page_of_links_only_keeps_them_rather_than_nothing() {
+        let html = "<ul><li><a href=/a>Photos of the parade</a></li>\
+                    <li><a href=/b>Video of the parade</a></li></ul>";
+        assert_eq!(kept(html).len(), 2);
+    }
 }

@@ -2,6 +2,7 @@
 //! main content. The decisions (`clean::decide`) turn them into drops.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::{Block, Landmark};
 
@@ -9,7 +10,7 @@ use super::{Block, Landmark};
 /// container sits within a few levels of its text; a bound keeps deep pages linear.
 pub(super) const PATH_DEPTH: usize = 32;
 
-/// Share of the page's prose the main container must hold.
+/// Share of the page's (counted) prose the main container must hold.
 const MAIN_SHARE: f64 = 0.66;
 
 /// A block shorter than this (in characters) is not prose for finding the main container.
@@ -88,32 +89,200 @@ fn prose_weight(block: &Block) -> usize {
     }
 }
 
-/// Finds the deepest element holding at least [`MAIN_SHARE`] of the page's prose, and marks
-/// every block outside it.
+/// Share of the largest cluster's prose another cluster needs to count for finding the main
+/// container.
+const CLUSTER_SHARE: f64 = 0.3;
+
+/// The element a block belongs with: the deepest element it shares with the block before or the
+/// block after it. Article paragraphs share their body element; a teaser's paragraph shares only
+/// its own small box with its headline.
+fn cluster(blocks: &[Block], i: usize) -> Option<u32> {
+    let shared = |j: usize| {
+        blocks[i]
+            .path
+            .iter()
+            .rev()
+            .find(|(id, _)| blocks[j].path.iter().any(|(other, _)| other == id))
+            .copied()
+    };
+    let before = i.checked_sub(1).and_then(shared);
+    let after = (i + 1 < blocks.len()).then(|| shared(i + 1)).flatten();
+    match (before, after) {
+        (Some(b), Some(a)) => Some(if a.1 > b.1 { a.0 } else { b.0 }),
+        (b, a) => b.or(a).map(|(id, _)| id),
+    }
+}
+
+/// Finds the page's main container and marks every block outside it.
+///
+/// Prose is grouped in clusters (the element a paragraph shares with its neighbours, see
+/// [`cluster`]). A cluster counts only when it holds at least [`CLUSTER_SHARE`] of the largest
+/// cluster's prose, so that teasers of other stories (a paragraph each in its own box), a
+/// comment each in its own box or a dialog's small print do not pull the main container up to
+/// the whole page. The main container is the deepest element holding at least [`MAIN_SHARE`] of
+/// the counted prose among the largest cluster and its ancestors (never one long quote inside
+/// the article).
 pub(super) fn mark_outside_main(blocks: &mut [Block]) {
-    let total: usize = blocks.iter().map(prose_weight).sum();
+    let weights: Vec<usize> = blocks.iter().map(prose_weight).collect();
+    let total: usize = weights.iter().sum();
     if total < MAIN_MIN_PROSE {
         return;
     }
-    let mut held: std::collections::HashMap<u32, (usize, u32)> = std::collections::HashMap::new();
-    for block in blocks.iter() {
-        let weight = prose_weight(block);
-        if weight == 0 {
-            continue;
-        }
-        for &(id, depth) in &block.path {
-            held.entry(id).or_insert((0, depth)).0 += weight;
+    let clusters: Vec<Option<u32>> = (0..blocks.len())
+        .map(|i| {
+            if weights[i] > 0 {
+                cluster(blocks, i)
+            } else {
+                None
+            }
+        })
+        .collect();
+    // Per cluster: prose characters, and a block in it.
+    let mut by_cluster: HashMap<u32, (usize, usize)> = HashMap::new();
+    for (i, cluster) in clusters.iter().enumerate() {
+        if let Some(c) = cluster {
+            by_cluster.entry(*c).or_insert((0, i)).0 += weights[i];
         }
     }
-    let main = held
+    let Some((&best, &(best_weight, best_block))) = by_cluster
         .iter()
-        .filter(|(_, (weight, _))| *weight as f64 >= MAIN_SHARE * total as f64)
-        .max_by_key(|(id, (_, depth))| (*depth, std::cmp::Reverse(**id)))
-        .map(|(id, _)| *id);
-    let Some(main) = main else {
+        .max_by_key(|(id, (weight, _))| (*weight, std::cmp::Reverse(**id)))
+    else {
         return;
     };
+    let counts = |i: usize| {
+        weights[i] > 0
+            && clusters[i]
+                .is_none_or(|c| by_cluster[&c].0 as f64 >= CLUSTER_SHARE * best_weight as f64)
+    };
+    let counted: usize = (0..blocks.len())
+        .filter(|&i| counts(i))
+        .map(|i| weights[i])
+        .sum();
+    let mut held: HashMap<u32, usize> = HashMap::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if !counts(i) {
+            continue;
+        }
+        for &(id, _) in &block.path {
+            *held.entry(id).or_default() += weights[i];
+        }
+    }
+    // The largest cluster and its ancestors, innermost first.
+    let path = &blocks[best_block].path;
+    let Some(at) = path.iter().position(|&(id, _)| id == best) else {
+        return;
+    };
+    let ancestors = &path[..=at];
+    let Some(mut main) = ancestors.iter().rposition(|(id, _)| {
+        held.get(id)
+            .is_some_and(|&w| w as f64 >= MAIN_SHARE * counted as f64)
+    }) else {
+        return;
+    };
+    // The article goes on where a paragraph of the same flow (its cluster is the main
+    // container's parent) stands right before or after the main container: a lede above a
+    // paywall box, the text around a long quote. Widen to the parent to take it in.
+    let inside =
+        |block: &Block, main: usize| block.path.iter().any(|&(id, _)| id == ancestors[main].0);
+    while main > 0 {
+        let first = blocks.iter().position(|b| inside(b, main));
+        let last = blocks.iter().rposition(|b| inside(b, main));
+        let (Some(first), Some(last)) = (first, last) else {
+            return;
+        };
+        let parent = ancestors[main - 1].0;
+        let continues = [first.checked_sub(1), Some(last + 1)]
+            .into_iter()
+            .flatten()
+            .any(|j| j < blocks.len() && weights[j] > 0 && clusters[j] == Some(parent));
+        if !continues {
+            break;
+        }
+        main -= 1;
+    }
+    let main = ancestors[main].0;
     for block in blocks.iter_mut() {
         block.signals.outside_main = !block.path.iter().any(|&(id, _)| id == main);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::extract;
+
+    /// A sentence of about `chars` characters, distinct per `seed`.
+    fn prose(seed: usize, chars: usize) -> String {
+        let mut text = format!("Sentence {seed} says");
+        while text.len() < chars {
+            text.push_str(" something plain");
+        }
+        text.push('.');
+        text
+    }
+
+    fn outside(html: &str, seed: usize) -> bool {
+        let start = format!("Sentence {seed} says");
+        extract(html)
+            .into_iter()
+            .find(|b| b.text.starts_with(&start))
+            .expect("block")
+            .signals
+            .outside_main
+    }
+
+    #[test]
+    fn teasers_of_other_stories_do_not_pull_the_main_container_up() {
+        let mut html = String::from("<body><article><div class=body>");
+        for seed in 0..3 {
+            html.push_str(&format!("<p>{}</p>", prose(seed, 300)));
+        }
+        html.push_str("</div></article><ul>");
+        for seed in 10..18 {
+            html.push_str(&format!(
+                "<li><div><h3><a href=/{seed}>Another story</a></h3><p>{}</p></div></li>",
+                prose(seed, 150)
+            ));
+        }
+        html.push_str("</ul>");
+        assert!(!outside(&html, 0));
+        assert!(!outside(&html, 2));
+        assert!(
+            outside(&html, 10),
+            "teasers hold more prose than the article"
+        );
+        assert!(outside(&html, 17));
+    }
+
+    #[test]
+    fn a_lede_above_a_paywall_box_is_main_content() {
+        let html = format!(
+            "<body><div class=body><p>{}</p><div class=paywall><p>{}</p><p>{}</p><p>{}</p></div>\
+             </div><div class=side><p>{}</p></div>",
+            prose(0, 200),
+            prose(1, 300),
+            prose(2, 300),
+            prose(3, 300),
+            prose(4, 100)
+        );
+        assert!(!outside(&html, 0), "the lede");
+        assert!(!outside(&html, 3));
+        assert!(outside(&html, 4), "the sidebar");
+    }
+
+    #[test]
+    fn a_long_quote_is_not_the_main_container() {
+        let html = format!(
+            "<body><div class=post><p>{}</p><blockquote><p>{}</p><p>{}</p></blockquote><p>{}</p>\
+             </div><div class=side><p>{}</p></div>",
+            prose(0, 150),
+            prose(1, 400),
+            prose(2, 400),
+            prose(3, 150),
+            prose(4, 100)
+        );
+        assert!(!outside(&html, 0));
+        assert!(!outside(&html, 3));
+        assert!(outside(&html, 4));
     }
 }
