@@ -221,7 +221,11 @@ fn browser_fixtures_show_the_words_a_browser_shows() {
         let path = entry.unwrap().path();
         let html = std::fs::read_to_string(&path).unwrap();
         let c = Comparison::of(&html);
-        assert!(!c.html5ever.is_empty(), "{}: shows no words", path.display());
+        assert!(
+            !c.html5ever.is_empty(),
+            "{}: shows no words",
+            path.display()
+        );
         assert_eq!(
             c.paraprint,
             c.html5ever,

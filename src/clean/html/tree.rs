@@ -439,9 +439,11 @@ impl<'a> State<'a> {
                 Mode::AfterHead => match &*name {
                     "html" | "head" => return false,
                     "body" => {
+                        // The body is never on the stack, written or implied, so that the
+                        // page signals see the same ancestors either way.
                         self.mode = Mode::InBody;
                         self.no_frameset = true;
-                        break;
+                        return false;
                     }
                     "frameset" => {
                         self.enter_frameset();
