@@ -310,6 +310,17 @@ impl<'a> State<'a> {
         } else {
             signals::landmark(&name, attrs, self.articles > 0)
         };
+        // A heading that names the comment section ("<h2 id=comments>") opens it: what follows
+        // the heading inside its parent is the comments, as far as the parent goes.
+        if landmark == Some(Landmark::Comments)
+            && matches!(&*name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+            && let Some(parent) = self.stack.last_mut()
+            && parent.landmark.is_none()
+            && !parent.foreign
+        {
+            parent.landmark = landmark;
+            self.landmarks += 1;
+        }
         let math = foreign
             && (&*name == "math" || (&*name != "svg" && self.stack.last().is_some_and(|o| o.math)));
         self.next_id += 1;
@@ -493,6 +504,25 @@ mod tests {
         assert!(find("Body with a link.").in_article);
         assert_eq!(find("Foot").landmark, Some(Landmark::Footer));
         assert_eq!(find("Nice!").landmark, Some(Landmark::Comments));
+    }
+
+    #[test]
+    fn a_heading_naming_the_comments_opens_them_to_the_end_of_its_parent() {
+        let html = r#"<div class="post"><p>Story</p><h2 id="comments">3 Responses</h2>
+            <div id="c1"><p>First!</p></div></div><p>After</p>"#;
+        let blocks = extract(html);
+        let landmark = |t: &str| {
+            blocks
+                .iter()
+                .find(|b| b.text == t)
+                .unwrap()
+                .signals
+                .landmark
+        };
+        assert_eq!(landmark("Story"), None);
+        assert_eq!(landmark("3 Responses"), Some(Landmark::Comments));
+        assert_eq!(landmark("First!"), Some(Landmark::Comments));
+        assert_eq!(landmark("After"), None);
     }
 
     #[test]
