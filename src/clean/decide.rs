@@ -319,9 +319,20 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
             },
             PageSignals::NONE,
         ];
+        // Last, what the source's other pages share (learned lines, link lists, the trailing
+        // zone) is no reason to empty a page either: its own signals alone then decide.
+        let unlearned: Vec<Option<DropReason>> = reasons
+            .iter()
+            .map(|r| r.filter(|r| !matches!(r, DropReason::Boilerplate(_))))
+            .collect();
         if let Some(fallback) = fallbacks
             .into_iter()
             .map(|page| finish(&reasons, page))
+            .chain(
+                [PageSignals::ALL, fallbacks[0], PageSignals::NONE]
+                    .into_iter()
+                    .map(|page| finish(&unlearned, page)),
+            )
             .find(|r| kept(r))
         {
             decided = fallback;
@@ -467,6 +478,30 @@ mod tests {
             !kept.iter().any(|p| p == "Contact us" || p == "Home"),
             "{kept:?}"
         );
+    }
+
+    #[test]
+    fn a_page_whose_every_line_recurs_on_the_site_keeps_its_main_text() {
+        let settings = crate::config::load_from(None, Vec::new()).unwrap().settings;
+        let engine = Engine::new(settings.boilerplate, settings.copies);
+        let html = format!(
+            "<nav><a href=/>Home</a> <a href=/news>News</a></nav><div class=story>\
+             <p>Monday 24 July, updated 07:12</p><p>{STORY}</p></div><footer>Contact us</footer>"
+        );
+        let raw = serde_json::json!({"id": "a", "source": "s", "content_type": "text/html",
+            "body": html});
+        let article = RawArticle::parse(raw.to_string().as_bytes(), usize::MAX).unwrap();
+        let prepared = engine.prepare(article).unwrap();
+        let mut facts = Facts::fresh(&prepared.observation);
+        // Every line already seen on many other pages of the source.
+        facts.template_articles = vec![50; facts.template_articles.len()];
+        let outcome = engine.decide(&prepared, &facts);
+        let kept: Vec<&str> = (0..prepared.paras.len())
+            .filter(|&i| outcome.drops.iter().all(|d| d.index as usize != i))
+            .map(|i| prepared.text(i))
+            .collect();
+        assert!(kept.contains(&STORY), "{kept:?}");
+        assert!(!kept.contains(&"Contact us"), "{kept:?}");
     }
 
     #[test]
