@@ -21,7 +21,8 @@
 //! HTML pages also drop what the page says is chrome (`landmark`, `link_density`,
 //! `outside_main`) after rule 5; a page those signals would leave with no paragraph is decided
 //! again without the main container and the landmark kind holding most of its prose, then
-//! without any page signal.
+//! without any page signal; a page still empty is decided once more without rules 4–6 (what
+//! the source's other pages share), by its own page signals alone.
 //!
 //! Then the article is a copy of the earlier article holding the largest share of its kept
 //! characters, when that share reaches `copies.containment`.
