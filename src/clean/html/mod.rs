@@ -597,7 +597,7 @@ mod tests {
     }
 
     #[test]
-    fn select_takes_no_markup_and_tables_foster_text() {
+    fn select_content_stays_in_the_select_and_tables_foster_text() {
         assert_eq!(
             texts("<select><option>a</div><p>b</select><p>Shown"),
             ["Shown"]

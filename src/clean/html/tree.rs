@@ -2,9 +2,10 @@
 //! which elements hold it: insertion modes from the document's start to its body (the first
 //! element that does not belong in the head opens the body), implied end tags (`p`, `li`,
 //! `dd`, `dt`, headings, table cells and rows, `option`), scopes, "special" elements that stop
-//! a stray end tag, a second `a` closing the first, `select` taking no markup, foreign content
-//! (`svg`, `math`) that HTML block tags break out of, text fostered out of tables, and
-//! `frameset` pages whose text is their `noframes` content.
+//! a stray end tag, a second `a` closing the first, `select` content read as markup (the
+//! standard since 2025), foreign content (`svg`, `math`) that HTML block tags break out of,
+//! text fostered out of tables, `template`, and `frameset` pages whose text is their `noframes`
+//! content.
 //!
 //! It builds no tree: it keeps the stack of open elements the standard keeps, and every search
 //! of it goes at most [`SCOPE_SEARCH`] deep (browsers bound nesting too), so pages of any depth
