@@ -5,7 +5,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::Read;
 
 use paraprint::clean::html;
 
@@ -19,24 +18,14 @@ struct Page {
 }
 
 fn pages() -> Vec<Page> {
-    let path = format!(
-        "{}/tests/fixtures/html/pages_html.jsonl.gz",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
-        .read_to_string(&mut text)
-        .unwrap();
-    text.lines()
-        .map(|line| {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            Page {
-                id: v["id"].as_str().unwrap().into(),
-                source: v["source"].as_str().unwrap().into(),
-                title: v["title"].as_str().unwrap_or("").into(),
-                html: v["body"].as_str().unwrap().into(),
-                truth: v["truth"]["article_text"].as_str().unwrap().into(),
-            }
+    common::html_pages()
+        .into_iter()
+        .map(|v| Page {
+            id: v["id"].as_str().unwrap().into(),
+            source: v["source"].as_str().unwrap().into(),
+            title: v["title"].as_str().unwrap_or("").into(),
+            html: v["body"].as_str().unwrap().into(),
+            truth: v["truth"]["article_text"].as_str().unwrap().into(),
         })
         .collect()
 }

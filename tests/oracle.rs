@@ -3,9 +3,8 @@
 //! `tests/fixtures/html/pages_html.jsonl.gz` and on generated tag soup.
 //! `cargo run --release --example html_agreement` prints the per-page differences.
 
+mod common;
 mod visible;
-
-use std::io::Read;
 
 use proptest::prelude::*;
 use visible::{Comparison, html5ever_words, top, words};
@@ -23,17 +22,9 @@ const KNOWN_SLACK: f64 = 0.005;
 
 /// (id, HTML) of every fixture page.
 fn fixture_pages() -> Vec<(String, String)> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/html/pages_html.jsonl.gz"
-    );
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
-        .read_to_string(&mut text)
-        .unwrap();
-    text.lines()
-        .map(|line| {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    common::html_pages()
+        .into_iter()
+        .map(|v| {
             (
                 v["id"].as_str().unwrap().to_owned(),
                 v["body"].as_str().unwrap().to_owned(),

@@ -47,6 +47,23 @@ pub async fn record(cleaner: &Cleaner, raw: &Value) -> Value {
     serde_json::from_slice(&record_bytes(cleaner, raw).await).unwrap()
 }
 
+/// The 181 real web pages of `tests/fixtures/html/pages_html.jsonl.gz`, one JSON object each
+/// (`id`, `source`, `title`, `body`, `truth`).
+pub fn html_pages() -> Vec<Value> {
+    use std::io::Read;
+    let path = format!(
+        "{}/tests/fixtures/html/pages_html.jsonl.gz",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    text.lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
 pub fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))

@@ -469,6 +469,11 @@ pub fn has_words(html: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The signals of the block whose text is `text`.
+    fn signals_of(blocks: &[Block], text: &str) -> BlockSignals {
+        blocks.iter().find(|b| b.text == text).expect(text).signals
+    }
+
     fn texts(html: &str) -> Vec<String> {
         extract(html).into_iter().map(|b| b.text).collect()
     }
@@ -497,7 +502,7 @@ mod tests {
             <p>Body with <a href="x">a link</a>.</p></article><footer>Foot</footer>
             <div id="comments"><p>Nice!</p></div>"#;
         let blocks = extract(html);
-        let find = |t: &str| blocks.iter().find(|b| b.text == t).unwrap().signals;
+        let find = |t: &str| signals_of(&blocks, t);
         assert_eq!(find("Home").landmark, Some(Landmark::Header));
         assert_eq!(find("Home").link_density(), 1.0);
         assert_eq!(find("Title").landmark, None, "an article's own header");
@@ -511,14 +516,7 @@ mod tests {
         let html = r#"<div class="post"><p>Story</p><h2 id="comments">3 Responses</h2>
             <div id="c1"><p>First!</p></div></div><p>After</p>"#;
         let blocks = extract(html);
-        let landmark = |t: &str| {
-            blocks
-                .iter()
-                .find(|b| b.text == t)
-                .unwrap()
-                .signals
-                .landmark
-        };
+        let landmark = |t: &str| signals_of(&blocks, t).landmark;
         assert_eq!(landmark("Story"), None);
         assert_eq!(landmark("3 Responses"), Some(Landmark::Comments));
         assert_eq!(landmark("First!"), Some(Landmark::Comments));
@@ -530,14 +528,7 @@ mod tests {
         let html = r#"<div class="site-footer"><p>Foot</p></div><div id="footer_links"><p>Links</p></div>
             <div class="footerless-layout"><p>Kept</p></div><div class="f_comments_on"><p>Also</p></div>"#;
         let blocks = extract(html);
-        let landmark = |t: &str| {
-            blocks
-                .iter()
-                .find(|b| b.text == t)
-                .unwrap()
-                .signals
-                .landmark
-        };
+        let landmark = |t: &str| signals_of(&blocks, t).landmark;
         assert_eq!(landmark("Foot"), Some(Landmark::Footer));
         assert_eq!(landmark("Links"), Some(Landmark::Footer));
         assert_eq!(landmark("Also"), None);
