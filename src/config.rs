@@ -109,6 +109,9 @@ pub struct BoilerplateSettings {
     pub zone_short_words: usize,
     /// Consecutive fragment lines, outside the article's prose, that make a menu or link list.
     pub run_min_lines: usize,
+    /// Lines before the article's first prose paragraph and after its last one that still
+    /// belong to it: its bylines, datelines, captions and section heads stand there.
+    pub article_margin_lines: usize,
     /// HTML: drop blocks inside nav, aside, footer, a site header, or a comment section.
     pub html_landmarks: bool,
     /// HTML: drop blocks whose text is at least this share link text.

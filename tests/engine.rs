@@ -470,3 +470,140 @@ async fn an_html_page_showing_words_but_giving_no_paragraph_is_flagged() {
     let empty = clean("c", "<title>Only a title</title><script>x()</script>").await;
     assert!(!empty.prepared.extraction_missed_text);
 }
+
+/// A blog's chrome: its name, a long author blurb written as a sentence, a menu.
+fn blog_chrome() -> Vec<String> {
+    [
+        "Example Notes",
+        "About me: I have written about design, typography and the small tools that make \
+         daily work easier for twenty years, and I still answer every letter.",
+        "Archive",
+        "Contact",
+        "Subscribe to Example Notes",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// A blog post whose own text is a short list: the chrome outweighs it.
+fn list_post(id: &str, title: &str, items: &[&str]) -> Value {
+    let mut lines = blog_chrome();
+    lines.push(title.to_string());
+    lines.push("Monday, October 15, 2012".to_string());
+    lines.extend(items.iter().map(|i| format!("• {i}")));
+    lines.push("posted by Jane @ 6:01 PM".to_string());
+    json!({"id": id, "source": "notes.example", "title": title, "body": lines.join("\n")})
+}
+
+/// Two pages of one site share its chrome, not a story: the second is not a copy of the first,
+/// while the same post published again (same headline, same text) is.
+#[tokio::test]
+async fn pages_of_one_site_sharing_chrome_are_not_copies() {
+    let (cleaner, clock) = cleaner();
+    let first = list_post(
+        "p1",
+        "Five posters worth a look",
+        &[
+            "The best zoo ads of the last five years.",
+            "A museum billboard that made me laugh.",
+        ],
+    );
+    let rec = record(&cleaner, &first).await;
+    assert_eq!(rec["status"], "clean");
+
+    clock.advance_ms(60_000);
+    let sibling = list_post(
+        "p2",
+        "Five more posters worth a look",
+        &[
+            "A rejection letter from a very old club.",
+            "The most useless exercise machines.",
+        ],
+    );
+    let rec = record(&cleaner, &sibling).await;
+    assert_eq!(rec["status"], "clean", "a sibling page is an original");
+
+    clock.advance_ms(60_000);
+    let mut again = first.clone();
+    again["id"] = json!("p1-again");
+    let rec = record(&cleaner, &again).await;
+    assert_eq!(rec["status"], "duplicate", "the same post published again");
+    assert_eq!(rec["duplicate_of"], "p1");
+}
+
+/// Bylines, datelines (one set as a column of short lines) and a credited caption next to the
+/// prose recur on every page of a site as templates; they stay the article's, while the site's
+/// recurring footer goes from the (N+1)-th article on.
+#[tokio::test]
+async fn bylines_datelines_and_captions_next_to_the_prose_stay() {
+    let (cleaner, clock) = cleaner();
+    let n = settings().boilerplate.min_articles as usize;
+    let stories: Vec<Story> = wikinews().into_iter().take(n + 2).collect();
+    let months = ["June", "July", "August", "September", "October", "November"];
+    for (k, story) in stories.iter().enumerate() {
+        clock.advance_ms(60_000);
+        let own = [
+            format!("{}", k + 10),
+            months[k % months.len()].to_string(),
+            "2012".to_string(),
+            story.title.clone(),
+            format!(
+                "Posted by Jane Doe on {} {}, 2012 at 9:{:02} AM",
+                months[k % 6],
+                k + 3,
+                k
+            ),
+            format!("A view of the harbour at dawn, day {k}. (Jane Doe/Example Agency)"),
+        ];
+        let mut lines = vec!["Home".to_string(), "World".to_string()];
+        lines.extend(own.iter().cloned());
+        lines.extend(story.paragraphs.iter().cloned());
+        lines.push("Copyright Example Media, all rights reserved".to_string());
+        let raw = json!({"id": story.id, "source": "daily.example", "title": story.title,
+            "body": lines.join("\n")});
+        let rec = record(&cleaner, &raw).await;
+        let kept = kept(&rec);
+        for line in own.iter().filter(|l| **l != story.title) {
+            assert!(kept.contains(line), "article {k} lost {line:?}: {kept:#?}");
+        }
+        if k >= n {
+            assert!(
+                !kept.iter().any(|l| l.starts_with("Copyright")),
+                "article {k} kept the footer"
+            );
+        }
+    }
+}
+
+/// A list whose items read as sentences is the article's, however far from its prose; a menu
+/// standing in the same place still goes.
+#[tokio::test]
+async fn a_list_of_sentences_is_not_a_menu() {
+    let (cleaner, _) = cleaner();
+    let story = &wikinews()[0];
+    let steps: Vec<String> = (1..=8)
+        .map(|i| format!("- Step {i}: stir the pot for another minute."))
+        .collect();
+    let menu: Vec<String> = [
+        "News", "Sport", "Weather", "Travel", "Culture", "Video", "Audio",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut lines = vec!["Home".to_string(), story.title.clone()];
+    lines.extend(story.paragraphs.iter().cloned());
+    lines.push("Spacer one".to_string());
+    lines.push("Spacer two".to_string());
+    lines.extend(steps.iter().cloned());
+    lines.push("Home".to_string());
+    lines.extend(menu.iter().cloned());
+    lines.push("Home".to_string());
+    let raw = json!({"id": "recipe", "source": "kitchen.example", "title": story.title,
+        "body": lines.join("\n")});
+    let kept = kept(&record(&cleaner, &raw).await);
+    for step in &steps {
+        assert!(kept.contains(step), "lost {step:?}");
+    }
+    for item in &menu {
+        assert!(!kept.contains(item), "kept the menu's {item:?}");
+    }
+}

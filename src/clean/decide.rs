@@ -32,7 +32,11 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::html::Landmark;
+use super::shape;
 use super::{Engine, Facts, Prepared};
+
+/// How many margins out a dateline whose text is new still belongs to the article.
+const DATELINE_REACH: usize = 4;
 
 /// Which boilerplate rule dropped a paragraph.
 /// Stored in state files and Redis by variant index: append, never reorder.
@@ -160,6 +164,51 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
         let before = at.checked_sub(1).map(|b| survivors[b]);
         survivors.get(at + 1).is_some_and(|&n| prose(n)) && before.is_none_or(prose)
     };
+    // The article with its margin: its prose span and the lines just around it, where its
+    // byline, dateline, captions and section heads stand.
+    let within = |i: usize, lines: usize| match (first_anchor, last_anchor) {
+        (Some(first), Some(last)) => first.saturating_sub(lines) <= i && i <= last + lines,
+        _ => false,
+    };
+    let margin = settings.article_margin_lines;
+    let in_margin = |i: usize| within(i, margin);
+    // The article's headline, when the body repeats it above the prose, starts its header: a
+    // dateline next to it is the article's too.
+    let headline = first_anchor.and_then(|first| {
+        (0..first)
+            .rev()
+            .find(|&i| reasons[i] == Some(DropReason::TitleEcho))
+    });
+    let by_headline = |i: usize| headline.is_some_and(|h| i.abs_diff(h) <= margin);
+    // A dateline or byline, or a caption with its credit, in the margin is the article's; one
+    // whose exact text no earlier article had (this article's own date) reaches further out, to
+    // the header above a picture or the signature under the share buttons.
+    let new_text = |i: usize| facts.holders[paras[i].content_slot].is_none();
+    // A date set as a column of short lines ("16" / "July" / "2012") reads as one.
+    let split_date = |i: usize| {
+        let short = |j: usize| paras[j].shape.words <= 2;
+        (i.saturating_sub(2)..=i).any(|from| {
+            (from + 1..(from + 3).min(paras.len())).any(|to| {
+                (from..=to).contains(&i)
+                    && (from..=to).all(short)
+                    && shape::reads_as_dateline(
+                        &(from..=to)
+                            .map(|j| prepared.text(j))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    )
+            })
+        })
+    };
+    let dateline = |i: usize| {
+        let text = prepared.text(i);
+        (shape::reads_as_dateline(text)
+            || shape::ends_with_credit(text, paras[i].shape.words)
+            || (paras[i].shape.words <= 2 && split_date(i)))
+            && (in_margin(i)
+                || by_headline(i)
+                || (new_text(i) && within(i, DATELINE_REACH * margin)))
+    };
     for (i, reason) in reasons.iter_mut().enumerate() {
         if reason.is_some() {
             continue;
@@ -173,7 +222,7 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
         } else {
             settings.min_articles
         };
-        if articles(i) >= needed {
+        if articles(i) >= needed && !dateline(i) {
             *reason = Some(DropReason::Boilerplate(BoilerplateRule::Learned));
         } else if other_title(i) && !interior {
             *reason = Some(DropReason::Boilerplate(BoilerplateRule::LinkList));
@@ -208,11 +257,16 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
         // HTML pages say where their menus are (landmarks, link density, the main container);
         // this heuristic is for plain text.
         let plain = paras.iter().all(|p| p.html.is_none());
-        if let (true, Some(first), Some(last)) = (plain, first_anchor, last_anchor) {
-            let outside = |i: usize| i < first || i > last;
+        if let (true, Some(_), Some(_)) = (plain, first_anchor, last_anchor) {
+            let outside = |i: usize| !in_margin(i);
             let introduces = |i: usize| prepared.text(i).trim_end().ends_with(':');
             let fragment = |i: usize| {
-                !paras[i].shape.sentence_like && paras[i].shape.numbers < 2 && !introduces(i)
+                let shape = paras[i].shape;
+                !shape.sentence_like
+                    && shape.numbers < 2
+                    && !introduces(i)
+                    && !shape::is_sentence_item(prepared.text(i), shape.words)
+                    && !dateline(i)
             };
             let evidence = |r: Option<DropReason>| {
                 matches!(
@@ -274,7 +328,9 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
             } else if zone_open && reasons[i].is_none() {
                 if long(i) {
                     zone_open = false;
-                } else if !p.shape.sentence_like || p.shape.words < settings.zone_short_words {
+                } else if (!p.shape.sentence_like || p.shape.words < settings.zone_short_words)
+                    && !dateline(i)
+                {
                     set_if_kept(&mut reasons[i], BoilerplateRule::TrailingZone);
                 }
             }
@@ -390,7 +446,14 @@ fn set_if_kept(reason: &mut Option<DropReason>, rule: BoilerplateRule) {
     }
 }
 
-/// The earlier article that holds at least `containment` of this article's kept characters.
+/// The earlier article this one copies, decided on the article's own text.
+///
+/// A re-publication holds the story: at least `containment` of the article's kept prose is
+/// held by one earlier article. Pages of one site share chrome the source has not learned yet
+/// (menus, an author blurb, lists of other headlines), so held text the source's other pages
+/// also have (its template seen in them) is no evidence by itself. It is evidence when the
+/// article repeats a headline the source used recently (the same story published again) and
+/// the holder then holds `containment` of its prose and of its kept paragraphs by count.
 /// Ties go to the smaller id, so the answer never depends on hash-map order.
 fn copied_article(
     engine: &Engine,
@@ -406,32 +469,56 @@ fn copied_article(
         .map(|(p, _)| p)
         .collect();
     // The story is in the prose: chrome that is not learned yet (menus, bylines, a site's
-    // footer on its first articles) would dilute the share, or make two pages of one site look
-    // like copies of each other. Without prose, every kept paragraph counts.
+    // footer on its first articles) would dilute the share of a copy from another site.
+    // Without prose, every kept paragraph counts.
     let prose: Vec<&super::Para> = kept
         .iter()
         .copied()
         .filter(|p| p.shape.sentence_like && p.shape.words >= engine.copies.min_prose_words)
         .collect();
-    let units = if prose.is_empty() { kept } else { prose };
-    let mut total = 0usize;
-    let mut held: HashMap<&str, usize> = HashMap::new();
-    for p in units {
-        let chars = p.keys.map_or(0, |k| k.chars);
-        total += chars;
-        if let Some(holder) = facts.holders[p.content_slot].as_deref()
-            && holder != prepared.article.id
+    let units = if prose.is_empty() { &kept } else { &prose };
+    let on_site = |p: &super::Para| facts.template_articles[p.template_slot] > 0;
+    let holder_of = |p: &super::Para| {
+        facts.holders[p.content_slot]
+            .as_deref()
+            .filter(|&h| h != prepared.article.id)
+    };
+    let chars = |p: &super::Para| p.keys.map_or(0, |k| k.chars);
+    let share = |paras: &[&super::Para],
+                 weight: &dyn Fn(&super::Para) -> usize,
+                 counts: &dyn Fn(&super::Para) -> bool| {
+        let mut total = 0usize;
+        let mut held: HashMap<&str, usize> = HashMap::new();
+        for p in paras {
+            let chars = weight(p);
+            total += chars;
+            if let Some(holder) = holder_of(p).filter(|_| counts(p)) {
+                *held.entry(holder).or_default() += chars;
+            }
+        }
+        let (holder, chars) = held
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
+        (total > 0 && chars as f64 >= engine.copies.containment * total as f64).then_some(holder)
+    };
+    if let Some(holder) = share(units, &chars, &|p| !on_site(p)) {
+        return Some(holder.to_string());
+    }
+    let headline_repeated = prepared
+        .title_slot
+        .is_some_and(|slot| facts.titles_of_others[slot]);
+    if headline_repeated {
+        // Every kept paragraph counts, one each (the article's own list items and short lines
+        // as much as a long author blurb), and the holder must hold most of the prose as well.
+        if let (Some(all), Some(of_prose)) = (
+            share(&kept, &|_| 1, &|_| true),
+            share(units, &chars, &|_| true),
+        ) && all == of_prose
         {
-            *held.entry(holder).or_default() += chars;
+            return Some(all.to_string());
         }
     }
-    if total == 0 {
-        return None;
-    }
-    let (holder, chars) = held
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
-    (chars as f64 >= engine.copies.containment * total as f64).then(|| holder.to_string())
+    None
 }
 
 #[cfg(test)]

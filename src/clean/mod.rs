@@ -39,7 +39,7 @@ pub struct Observation {
     pub title: Option<Key>,
     /// Distinct template keys of the article's paragraphs.
     pub templates: Vec<Key>,
-    /// Distinct content keys of the article's paragraphs.
+    /// Distinct content keys of the article's paragraphs, and of its headline.
     pub contents: Vec<Key>,
 }
 
@@ -95,6 +95,8 @@ pub struct Prepared {
     pub paras: Vec<Para>,
     /// Content key of the whole title; the observation holds the headline's.
     pub full_title: Option<Key>,
+    /// Index of the headline's key in the observation's `contents`.
+    pub title_slot: Option<usize>,
     pub observation: Observation,
     /// An HTML body that shows words outside its markup although extraction found no
     /// paragraph: an extractor bug that callers report (it must never pass unnoticed).
@@ -254,6 +256,14 @@ impl Engine {
                 html: signals.get(index).copied().flatten(),
             });
         }
+        // The headline is looked up like a paragraph: a headline the source used recently is
+        // what tells a re-published story from a sibling page that shares the site's chrome.
+        let title_slot = title.map(|t| {
+            *content_slots.entry(t).or_insert_with(|| {
+                contents.push(t);
+                contents.len() - 1
+            })
+        });
         let observation = Observation {
             article_id: article.id.clone(),
             source: article.source.clone(),
@@ -267,6 +277,7 @@ impl Engine {
             extracted,
             paras,
             full_title,
+            title_slot,
             observation,
             extraction_missed_text,
         })

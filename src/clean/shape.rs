@@ -55,6 +55,122 @@ impl Shape {
     }
 }
 
+/// Most words a dateline or byline has ("Posted by NAME on Monday, November 12, 2012 at 9:14 AM").
+const DATELINE_MAX_WORDS: usize = 15;
+
+/// Words that open a byline or a credit line.
+const BYLINE_OPENERS: &[&str] = &[
+    "by",
+    "posted",
+    "written",
+    "published",
+    "updated",
+    "filed",
+    "submitted",
+    "reporting",
+];
+
+const MONTHS: &[&str] = &[
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A short line that dates or signs the article: a month name next to a day number, a clock
+/// time ("9:14", "10.55am" is not one), a numeric date ("07/19/2012", "11-07-12"), or an
+/// opening "By", "Posted", "Updated"… These are the article's own text when they stand next to
+/// its prose, however often their template recurs on the site.
+pub fn reads_as_dateline(text: &str) -> bool {
+    let tokens: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric() && c != ':' && c != '/'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tokens.is_empty() || tokens.len() > DATELINE_MAX_WORDS {
+        return false;
+    }
+    let first = tokens[0].trim_matches(|c: char| !c.is_alphanumeric());
+    if BYLINE_OPENERS.iter().any(|w| first.eq_ignore_ascii_case(w)) {
+        return true;
+    }
+    let month = |t: &str| {
+        let t = t.trim_end_matches('.');
+        MONTHS.iter().any(|m| t.eq_ignore_ascii_case(m))
+    };
+    let day = |t: &str| {
+        let digits = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &t[digits.len()..];
+        (1..=2).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && ["", "st", "nd", "rd", "th"]
+                .iter()
+                .any(|s| suffix.eq_ignore_ascii_case(s))
+    };
+    let numeric_date = |t: &str| {
+        let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
+        parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let clock = |t: &str| {
+        t.split_once(':').is_some_and(|(h, m)| {
+            (1..=2).contains(&h.len())
+                && h.bytes().all(|b| b.is_ascii_digit())
+                && m.len() >= 2
+                && m.as_bytes()[..2].iter().all(u8::is_ascii_digit)
+        })
+    };
+    tokens.iter().any(|t| numeric_date(t) || clock(t))
+        || tokens
+            .windows(2)
+            .any(|w| (month(w[0]) && day(w[1])) || (day(w[0]) && month(w[1])))
+}
+
+/// A caption that ends with its picture's credit in brackets: "(Vincent Yu/Associated Press)",
+/// "(Fayez Nureldine — AFP/Getty Images)".
+pub fn ends_with_credit(text: &str, words: usize) -> bool {
+    let Some(inner) = text.trim_end().strip_suffix(')') else {
+        return false;
+    };
+    let Some(open) = inner.rfind('(') else {
+        return false;
+    };
+    let credit = &inner[open + 1..];
+    words >= CAPTION_MIN_WORDS && !credit.contains(['(', ')']) && credit.contains(['/', '—', '–'])
+}
+
+const CAPTION_MIN_WORDS: usize = 5;
+
+/// A list item that reads as a sentence ("• The seven best zoo ads of the last five years."):
+/// an article's own list, where a menu's items do not end like sentences.
+pub fn is_sentence_item(text: &str, words: usize) -> bool {
+    words >= SENTENCE_ITEM_MIN_WORDS && ends_like_sentence(text)
+}
+
+const SENTENCE_ITEM_MIN_WORDS: usize = 4;
+
 fn is_ideographic(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
@@ -137,6 +253,43 @@ mod tests {
         assert!(!Shape::of("- What Is The Growth Rate Of The Market In 2025?").sentence_like);
         assert!(!Shape::of("Most popular stories").sentence_like);
         assert!(!Shape::of("2019").sentence_like);
+    }
+
+    #[test]
+    fn datelines_and_bylines() {
+        for line in [
+            "Posted by Max Fisher on October 31, 2012 at 5:27 pm",
+            "by John on July 14, 2012",
+            "updated 4:01 PM EST, Wed November 7, 2012",
+            "24 July 2012 Last updated at 07:12 ET",
+            "Thursday, October 11th, 2012",
+            "Posted on: 07-19-2012",
+            "By NATE SILVER",
+            "03:40 PM EDT",
+        ] {
+            assert!(super::reads_as_dateline(line), "{line}");
+        }
+        for line in [
+            "Most popular stories",
+            "May the best team win",
+            "Top 5 BuzzFeed posts of the week.",
+            "Maybe",
+            "Call 555-0100 today",
+            "The council voted on Tuesday to keep the old bridge open to cyclists and walkers \
+             while the new one is being built upstream, by a margin of 7 to 2 on May 3.",
+        ] {
+            assert!(!super::reads_as_dateline(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn captions_with_credits() {
+        assert!(super::ends_with_credit(
+            "People walk past a pumpkin. (Vincent Yu/Associated Press)",
+            8
+        ));
+        assert!(!super::ends_with_credit("Read more (2 min)", 3));
+        assert!(!super::ends_with_credit("Prices rose (see chart).", 4));
     }
 
     #[test]
