@@ -535,6 +535,19 @@ mod tests {
     }
 
     #[test]
+    fn sidebars_by_name_but_not_layout_flags() {
+        let html = r#"<div class="wrap has-sidebar"><div id="sidebar2"><p>Blurb</p></div>
+            <div class="left-sidebar widget"><p>Links</p></div><div class="post"><p>Story</p></div>
+            </div><div class="sidebarless"><p>Other</p></div>"#;
+        let blocks = extract(html);
+        let landmark = |t: &str| signals_of(&blocks, t).landmark;
+        assert_eq!(landmark("Blurb"), Some(Landmark::Aside));
+        assert_eq!(landmark("Links"), Some(Landmark::Aside));
+        assert_eq!(landmark("Story"), None);
+        assert_eq!(landmark("Other"), None);
+    }
+
+    #[test]
     fn the_first_body_element_ends_an_unclosed_head() {
         assert_eq!(
             texts("<head><title>T</title><meta x><table><tr><td>Shown</td></tr></table>"),

@@ -44,6 +44,8 @@ pub(super) fn landmark(
                 Some(Landmark::Comments)
             } else if names().any(names_footer) {
                 Some(Landmark::Footer)
+            } else if names().any(names_sidebar) {
+                Some(Landmark::Aside)
             } else {
                 None
             }
@@ -71,6 +73,27 @@ fn names_footer(value: &str) -> bool {
                 || name.len() >= 7
                     && (name[name.len() - 7..].eq_ignore_ascii_case(b"-footer")
                         || name[name.len() - 7..].eq_ignore_ascii_case(b"_footer")))
+    })
+}
+
+/// A class name or id that names a sidebar, the `<aside>` of pages written before it:
+/// "sidebar", "sidebar2", "sidebar-left", "left-sidebar". Layout flags on a wrapper
+/// ("has-sidebar", "with-sidebar", "no-sidebar") name the page, not a sidebar.
+fn names_sidebar(value: &str) -> bool {
+    value.split_ascii_whitespace().any(|name| {
+        [
+            "sidebar",
+            "left-sidebar",
+            "right-sidebar",
+            "left_sidebar",
+            "right_sidebar",
+        ]
+        .iter()
+        .any(|prefix| {
+            starts_with_ignore_case(name, prefix)
+                    // A word of its own: "sidebar2", "sidebar-left", "sidebarWrap", not "sidebarless".
+                    && !name[prefix.len()..].starts_with(|c: char| c.is_ascii_lowercase())
+        })
     })
 }
 
