@@ -14,9 +14,14 @@
 //! 6. `boilerplate/edge_marker` and `trailing_zone`: a marker line ("Most popular", "Comments")
 //!    in the trailing part of the article opens a zone that drops the short lines and fragments
 //!    after it, until prose resumes.
-//!
+//! 7. `boilerplate/fragment_run` (plain text): a run of fragments outside the article and its
+//!    margin, touching evidence, is a menu.
 //! 8. `boilerplate.allow`: a line the operator allows for the source is kept whatever rule 4–7
 //!    said.
+//!
+//! The article's margin (`article_margin_lines` around its prose span) guards its own short
+//! lines: a dateline, byline or credited caption there is never dropped by rules 4, 6 or 7, and
+//! rule 7 starts outside it.
 //!
 //! HTML pages also drop what the page says is chrome (`landmark`, `link_density`,
 //! `outside_main`) after rule 5; a page those signals would leave with no paragraph is decided
@@ -25,7 +30,8 @@
 //! the source's other pages share), by its own page signals alone.
 //!
 //! Then the article is a copy of the earlier article holding the largest share of its kept
-//! characters, when that share reaches `copies.containment`.
+//! prose, when that share reaches `copies.containment`; text the source's other pages share
+//! counts only for an article repeating a recent headline of the source.
 
 use std::collections::{HashMap, HashSet};
 
