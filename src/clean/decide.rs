@@ -208,12 +208,10 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
     };
     let dateline = |i: usize| {
         let text = prepared.text(i);
-        (shape::reads_as_dateline(text)
-            || shape::ends_with_credit(text, paras[i].shape.words)
-            || (paras[i].shape.words <= 2 && split_date(i)))
-            && (in_margin(i)
-                || by_headline(i)
-                || (new_text(i) && within(i, DATELINE_REACH * margin)))
+        (in_margin(i) || by_headline(i) || (new_text(i) && within(i, DATELINE_REACH * margin)))
+            && (shape::reads_as_dateline(text)
+                || shape::ends_with_credit(text, paras[i].shape.words)
+                || (paras[i].shape.words <= 2 && split_date(i)))
     };
     for (i, reason) in reasons.iter_mut().enumerate() {
         if reason.is_some() {

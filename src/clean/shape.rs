@@ -102,17 +102,26 @@ const MONTHS: &[&str] = &[
 /// opening "By", "Posted", "Updated"… These are the article's own text when they stand next to
 /// its prose, however often their template recurs on the site.
 pub fn reads_as_dateline(text: &str) -> bool {
-    let tokens: Vec<&str> = text
+    let mut tokens = text
         .split(|c: char| c.is_whitespace() || c == ',')
         .map(|t| t.trim_matches(|c: char| !c.is_alphanumeric() && c != ':' && c != '/'))
-        .filter(|t| !t.is_empty())
-        .collect();
-    if tokens.is_empty() || tokens.len() > DATELINE_MAX_WORDS {
+        .filter(|t| !t.is_empty());
+    let Some(first) = tokens.next() else {
+        return false;
+    };
+    if tokens.clone().nth(DATELINE_MAX_WORDS - 1).is_some() {
         return false;
     }
-    let first = tokens[0].trim_matches(|c: char| !c.is_alphanumeric());
-    if BYLINE_OPENERS.iter().any(|w| first.eq_ignore_ascii_case(w)) {
+    let opener = first.trim_matches(|c: char| !c.is_alphanumeric());
+    if BYLINE_OPENERS
+        .iter()
+        .any(|w| opener.eq_ignore_ascii_case(w))
+    {
         return true;
+    }
+    // Every other form holds a digit; most lines a rule asks about (menus, footers) have none.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
     }
     let month = |t: &str| {
         let t = t.trim_end_matches('.');
@@ -128,11 +137,11 @@ pub fn reads_as_dateline(text: &str) -> bool {
                 .any(|s| suffix.eq_ignore_ascii_case(s))
     };
     let numeric_date = |t: &str| {
-        let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
-        parts.len() == 3
-            && parts
-                .iter()
-                .all(|p| (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+        let mut parts = 0;
+        t.split(['/', '-', '.']).all(|p| {
+            parts += 1;
+            (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+        }) && parts == 3
     };
     let clock = |t: &str| {
         t.split_once(':').is_some_and(|(h, m)| {
@@ -142,10 +151,12 @@ pub fn reads_as_dateline(text: &str) -> bool {
                 && m.as_bytes()[..2].iter().all(u8::is_ascii_digit)
         })
     };
-    tokens.iter().any(|t| numeric_date(t) || clock(t))
-        || tokens
-            .windows(2)
-            .any(|w| (month(w[0]) && day(w[1])) || (day(w[0]) && month(w[1])))
+    let mut previous = first;
+    std::iter::once(first).chain(tokens).any(|t| {
+        let pair = (month(previous) && day(t)) || (day(previous) && month(t));
+        previous = t;
+        pair || numeric_date(t) || clock(t)
+    })
 }
 
 /// A caption that ends with its picture's credit in brackets: "(Vincent Yu/Associated Press)",
