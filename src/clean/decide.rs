@@ -20,8 +20,8 @@
 //!    said.
 //!
 //! The article's margin (`article_margin_lines` around its prose span) guards its own short
-//! lines: a dateline, byline or credited caption there is never dropped by rules 4, 6 or 7, and
-//! rule 7 starts outside it.
+//! lines: a dateline, byline or credited caption there is never dropped by rule 4, by a trailing
+//! zone or by rule 7, and rule 7 starts outside it.
 //!
 //! HTML pages also drop what the page says is chrome (`landmark`, `link_density`,
 //! `outside_main`) after rule 5; a page those signals would leave with no paragraph is decided
@@ -261,7 +261,7 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
         // HTML pages say where their menus are (landmarks, link density, the main container);
         // this heuristic is for plain text.
         let plain = paras.iter().all(|p| p.html.is_none());
-        if let (true, Some(_), Some(_)) = (plain, first_anchor, last_anchor) {
+        if plain && first_anchor.is_some() {
             let outside = |i: usize| !in_margin(i);
             let introduces = |i: usize| prepared.text(i).trim_end().ends_with(':');
             let fragment = |i: usize| {
@@ -494,16 +494,16 @@ fn copied_article(
         let mut total = 0usize;
         let mut held: HashMap<&str, usize> = HashMap::new();
         for p in paras {
-            let chars = weight(p);
-            total += chars;
+            let w = weight(p);
+            total += w;
             if let Some(holder) = holder_of(p).filter(|_| counts(p)) {
-                *held.entry(holder).or_default() += chars;
+                *held.entry(holder).or_default() += w;
             }
         }
-        let (holder, chars) = held
+        let (holder, most) = held
             .into_iter()
             .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
-        (total > 0 && chars as f64 >= engine.copies.containment * total as f64).then_some(holder)
+        (total > 0 && most as f64 >= engine.copies.containment * total as f64).then_some(holder)
     };
     if let Some(holder) = share(units, &chars, &|p| !on_site(p)) {
         return Some(holder.to_string());
