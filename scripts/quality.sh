@@ -18,12 +18,15 @@ FLOORS=$ROOT/scripts/quality-floors.json
 find_eval_dev() {
   if [ -n "${EVAL_DEV_DIR:-}" ]; then echo "$EVAL_DEV_DIR"; return; fi
   local dirs=("$ROOT/../shared/eval-dev")
-  # A clone (CI's) finds the folder beside the checkout it was cloned from.
+  # A clone (CI's) finds the folder beside the checkout it was cloned from, or beside one of
+  # the folders it sits in.
   local origin
   origin=$(git -C "$ROOT" remote get-url origin 2>/dev/null || true)
   origin=${origin#file://}
   [ -n "$origin" ] && [ -d "$origin" ] && dirs+=("$origin/../shared/eval-dev")
-  for d in "${dirs[@]}"; do [ -d "$d" ] && { (cd "$d" && pwd); return; }; done
+  local up=$ROOT/..
+  while [ "$(cd "$up" && pwd)" != / ]; do up=$up/..; dirs+=("$up/shared/eval-dev"); done
+  for d in "${dirs[@]}"; do [ -f "$d/measure.sh" ] && { (cd "$d" && pwd); return; }; done
   echo "${dirs[0]}"
 }
 DIR=$(find_eval_dev)
