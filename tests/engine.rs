@@ -531,9 +531,10 @@ async fn pages_of_one_site_sharing_chrome_are_not_copies() {
     assert_eq!(rec["duplicate_of"], "p1");
 }
 
-/// Bylines, datelines (one set as a column of short lines) and a credited caption next to the
-/// prose recur on every page of a site as templates; they stay the article's, while the site's
-/// recurring footer goes from the (N+1)-th article on.
+/// Bylines, datelines (one set as a column of short lines), a credited caption, the kicker that
+/// leads into the first paragraph and a heading that introduces a list inside the prose recur on
+/// every page of a site; they stay the article's, while the site's recurring footer goes from
+/// the (N+1)-th article on.
 #[tokio::test]
 async fn bylines_datelines_and_captions_next_to_the_prose_stay() {
     let (cleaner, clock) = cleaner();
@@ -555,15 +556,28 @@ async fn bylines_datelines_and_captions_next_to_the_prose_stay() {
             ),
             format!("A view of the harbour at dawn, day {k}. (Jane Doe/Example Agency)"),
         ];
+        // The kicker leads into the story's first long sentence, the list heading follows it.
+        let lede = story
+            .paragraphs
+            .iter()
+            .position(|p| p.split_whitespace().count() >= 20 && p.ends_with('.'))
+            .expect("a long first sentence");
         let mut lines = vec!["Home".to_string(), "World".to_string()];
         lines.extend(own.iter().cloned());
-        lines.extend(story.paragraphs.iter().cloned());
+        lines.extend(story.paragraphs[..lede].iter().cloned());
+        lines.push("The story so far".to_string());
+        lines.push(story.paragraphs[lede].clone());
+        lines.push("What they said:".to_string());
+        lines.extend(story.paragraphs[lede + 1..].iter().cloned());
         lines.push("Copyright Example Media, all rights reserved".to_string());
         let raw = json!({"id": story.id, "source": "daily.example", "title": story.title,
             "body": lines.join("\n")});
         let rec = record(&cleaner, &raw).await;
         let kept = kept(&rec);
-        for line in own.iter().filter(|l| **l != story.title) {
+        for line in own.iter().filter(|l| **l != story.title).chain(&[
+            "The story so far".to_string(),
+            "What they said:".to_string(),
+        ]) {
             assert!(kept.contains(line), "article {k} lost {line:?}: {kept:#?}");
         }
         if k >= n {

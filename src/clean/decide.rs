@@ -163,12 +163,20 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
         paras[j].shape.sentence_like && articles(j) < settings.min_articles && !other_title(j)
     };
     // A section heading: a line that leads into prose, with prose (or the start of the article)
-    // before it. Headings such as "Interview" recur across a source's articles and are news.
+    // before it, or that leads into the article's first prose paragraph (its kicker, its first
+    // section head), or a line inside the prose span that introduces a list with ':'. Headings
+    // such as "Interview" or "Ingredients:" recur across a source's articles and are news.
     let survivors: Vec<usize> = (0..paras.len()).filter(|&i| reasons[i].is_none()).collect();
     let heading = |i: usize| {
         let at = survivors.binary_search(&i).expect("i survives");
         let before = at.checked_sub(1).map(|b| survivors[b]);
-        survivors.get(at + 1).is_some_and(|&n| prose(n)) && before.is_none_or(prose)
+        let next = survivors.get(at + 1).copied();
+        let introduces_list = prepared.text(i).trim_end().ends_with(':')
+            && first_anchor.is_some_and(|a| a < i)
+            && last_anchor.is_some_and(|a| a > i);
+        (next.is_some_and(prose) && before.is_none_or(prose))
+            || (next.is_some() && next == first_anchor)
+            || introduces_list
     };
     // The article with its margin: its prose span and the lines just around it, where its
     // byline, dateline, captions and section heads stand.

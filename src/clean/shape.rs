@@ -58,7 +58,7 @@ impl Shape {
 /// Most words a dateline or byline has ("Posted by NAME on Monday, November 12, 2012 at 9:14 AM").
 const DATELINE_MAX_WORDS: usize = 15;
 
-/// Words that open a byline or a credit line.
+/// Words that open a byline or a credit line ("Photo Credit: …").
 const BYLINE_OPENERS: &[&str] = &[
     "by",
     "posted",
@@ -68,6 +68,12 @@ const BYLINE_OPENERS: &[&str] = &[
     "filed",
     "submitted",
     "reporting",
+    "photo",
+    "photograph",
+    "image",
+    "credit",
+    "illustration",
+    "picture",
 ];
 
 const MONTHS: &[&str] = &[
@@ -277,6 +283,7 @@ mod tests {
             "Posted on: 07-19-2012",
             "By NATE SILVER",
             "03:40 PM EDT",
+            "Photo Credit: Example Images",
         ] {
             assert!(super::reads_as_dateline(line), "{line}");
         }
