@@ -481,6 +481,19 @@ def pid_of(comm):
     return None
 
 
+def wait_until_quiet(broker):
+    """Waits (at most 30 s) until the broker process uses less than a tenth of a core: after a
+    pre-fill or a purge a quorum queue goes on writing and compacting for a while."""
+    if not broker:
+        return
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        before = cpu_seconds(broker)
+        time.sleep(1)
+        if cpu_seconds(broker) - before < 0.1:
+            return
+
+
 def git(*args):
     try:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
@@ -661,16 +674,7 @@ class Bench:
             raise BenchError(f"the consumer exited with {code}; log:\n{Path(log_path).read_text()[-3000:]}")
 
     def settle(self):
-        """Waits (at most 30 s) until the broker uses less than a tenth of a core: after a
-        pre-fill or a purge a quorum queue goes on writing and compacting for a while."""
-        if not self.broker:
-            return
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            before = cpu_seconds(self.broker)
-            time.sleep(1)
-            if cpu_seconds(self.broker) - before < 0.1:
-                return
+        wait_until_quiet(self.broker)
 
     def cpu_sample(self):
         """CPU seconds so far of the broker, Redis, this script, and (busy, total) jiffies."""
@@ -999,14 +1003,23 @@ def main():
     if any(s not in ("embedded", "redis") for s in args.stores) or not args.stores:
         p.error("--stores takes embedded, redis or both")
 
+    def fields(_bench):
+        return {"args": {k: v for k, v in vars(args).items() if k != "json"}}
+
+    return run_and_report("bench_e2e", Bench(args), markdown, args.json, fields)
+
+
+def run_and_report(tool, bench, markdown, json_path, fields):
+    """Runs `bench` (its cleanup runs whatever happens), prints `markdown(bench, summary)` and the
+    build and machine it ran on, and writes the results, with the tool's own `fields(bench)`
+    among them, to `json_path`. Returns the exit code."""
     # The commit (and uncommitted changes) the binaries are built from.
     commit = git("rev-parse", "HEAD")
     dirty = git("status", "--porcelain", "--untracked-files=no")
-    bench = Bench(args)
     try:
         summary = bench.run()
     except BenchError as e:
-        print(f"bench_e2e: {e}", file=sys.stderr)
+        print(f"{tool}: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -1024,7 +1037,7 @@ def main():
                 None,
             ),
         },
-        "args": {k: v for k, v in vars(args).items() if k != "json"},
+        **fields(bench),
         "stream": bench.stream_info,
         "summary": summary,
         "rounds": bench.rounds,
@@ -1035,8 +1048,8 @@ def main():
         f"{results['machine']['nproc']} CPUs, {results['machine']['cpu']}; "
         f"{bench.stream_info['articles']} articles of {bench.stream_info['mean_article_bytes']} bytes on average"
     )
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    if json_path:
+        Path(json_path).write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 

@@ -73,10 +73,11 @@ from bench_e2e import (  # noqa: E402
     BenchError,
     Redis,
     cpu_seconds,
-    git,
     machine_busy,
     peak_rss_mb,
     pid_of,
+    run_and_report,
+    wait_until_quiet,
 )
 
 MAKE_STREAM = ROOT.parent / "shared" / "bench" / "make_stream.py"
@@ -366,16 +367,7 @@ class Bench:
     # -- one round
 
     def settle(self):
-        """Waits (at most 30 s) until the broker uses less than a tenth of a core: after a
-        pre-fill a quorum queue goes on writing for a while."""
-        if not self.broker:
-            return
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            before = cpu_seconds(self.broker)
-            time.sleep(1)
-            if cpu_seconds(self.broker) - before < 0.1:
-                return
+        wait_until_quiet(self.broker)
 
     def prefill(self, names, env):
         started = time.monotonic()
@@ -795,44 +787,14 @@ def main():
 
     # SIGTERM ends the run like Ctrl-C: through the cleanup.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    commit = git("rev-parse", "HEAD")
-    dirty = git("status", "--porcelain", "--untracked-files=no")
-    bench = Bench(args)
-    try:
-        summary = bench.run()
-    except BenchError as e:
-        print(f"bench_scale: {e}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        bench.cleanup()
-    results = {
-        "commit": commit,
-        "dirty_files": dirty.splitlines() if dirty else [],
-        "machine": {
-            "nproc": os.cpu_count(),
-            "cpu": next(
-                (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-                None,
-            ),
-        },
-        "args": {k: v for k, v in vars(args).items() if k not in ("json", "variants")}
-        | {"variants": list(args.variants)},
-        "stream": bench.stream_info,
-        "cluster_ports": bench.cluster.ports if bench.cluster else None,
-        "summary": summary,
-        "rounds": bench.rounds,
-    }
-    print(markdown(bench, summary))
-    print(
-        f"\ncommit {commit}{' (with uncommitted changes)' if dirty else ''}; "
-        f"{results['machine']['nproc']} CPUs, {results['machine']['cpu']}; "
-        f"{bench.stream_info['articles']} articles of {bench.stream_info['mean_article_bytes']} bytes on average"
-    )
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
-    return 0
+    def fields(bench):
+        return {
+            "args": {k: v for k, v in vars(args).items() if k not in ("json", "variants")}
+            | {"variants": list(args.variants)},
+            "cluster_ports": bench.cluster.ports if bench.cluster else None,
+        }
+
+    return run_and_report("bench_scale", Bench(args), markdown, args.json, fields)
 
 
 if __name__ == "__main__":
