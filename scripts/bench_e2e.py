@@ -481,6 +481,18 @@ def pid_of(comm):
     return None
 
 
+def topology_names(tag):
+    """The exchanges and queues of one benchmark run, by their `topology.*` setting."""
+    return {
+        "input_exchange": f"bench.{tag}.raw",
+        "input_queue": f"bench.{tag}.raw",
+        "output_exchange": f"bench.{tag}.clean",
+        "output_queue": f"bench.{tag}.clean",
+        "dead_exchange": f"bench.{tag}.dead",
+        "dead_queue": f"bench.{tag}.dead",
+    }
+
+
 def wait_until_quiet(broker):
     """Waits (at most 30 s) until the broker process uses less than a tenth of a core: after a
     pre-fill or a purge a quorum queue goes on writing and compacting for a while."""
@@ -520,14 +532,7 @@ class Bench:
         self.args = args
         tag = os.urandom(6).hex()
         self.tag = tag
-        self.names = {
-            "input_exchange": f"bench.{tag}.raw",
-            "input_queue": f"bench.{tag}.raw",
-            "output_exchange": f"bench.{tag}.clean",
-            "output_queue": f"bench.{tag}.clean",
-            "dead_exchange": f"bench.{tag}.dead",
-            "dead_queue": f"bench.{tag}.dead",
-        }
+        self.names = topology_names(tag)
         self.redis_pattern = "{" + f"bench-{tag}-*"
         self.tmp = Path(tempfile.mkdtemp(prefix="paraprint-e2e-"))
         target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))

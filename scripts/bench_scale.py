@@ -77,6 +77,7 @@ from bench_e2e import (  # noqa: E402
     peak_rss_mb,
     pid_of,
     run_and_report,
+    topology_names,
     wait_until_quiet,
 )
 
@@ -420,14 +421,7 @@ class Bench:
         store, count = self.args.variants[variant]
         n = self.n
         tag = os.urandom(5).hex()
-        names = {
-            "input_exchange": f"bench.{tag}.raw",
-            "input_queue": f"bench.{tag}.raw",
-            "output_exchange": f"bench.{tag}.clean",
-            "output_queue": f"bench.{tag}.clean",
-            "dead_exchange": f"bench.{tag}.dead",
-            "dead_queue": f"bench.{tag}.dead",
-        }
+        names = topology_names(tag)
         self.topologies.append(names)
         prefix = f"bench-scale-{tag}"
         if store == "redis":
