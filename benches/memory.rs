@@ -53,6 +53,8 @@ fn observation(article: usize) -> Observation {
         title: Some(Key::of(&format!("title {article}"))),
         templates: keys.clone(),
         contents: keys,
+        title_checks: Vec::new(),
+        content_templates: Vec::new(),
     }
 }
 

@@ -38,7 +38,8 @@ What it does:
 4. After the drain, for the Redis variants, per master: `used_memory_dataset` (INFO memory;
    the change over the round too, which is what the share is computed from), the number of the
    round's keys (DBSIZE on the private cluster masters; SCAN MATCH '{<prefix>:v1:*' on the shared
-   server), their shares, and which master holds the paragraph holders' slot (`{<prefix>:v1:h}`).
+   server), their shares, and how many of the paragraph holders' keys (`{<prefix>:v1:l2:h…}`, one per
+   shard and generation) each master holds.
    Then the round's keys are deleted (SCAN + UNLINK of its prefix on the shared server, FLUSHALL
    on the private cluster) and its queues and exchanges too.
 5. Per variant (medians over rounds): articles/s, its ratio to embedded-1's rate in the same
@@ -530,21 +531,12 @@ class Bench:
 
     def masters_after(self, nodes, prefix, memory_before, redis_cpus):
         memory_after = self.memory_sample(nodes)
-        holder_tag = "{" + prefix + ":v1:h}"
-        holder_port = None
         masters = []
         for i, node in enumerate(nodes):
             r = Redis(node["url"])
             try:
-                if node["private"]:
-                    keys = r.call("DBSIZE")
-                    if holder_port is None:
-                        slot = r.call("CLUSTER", "KEYSLOT", holder_tag)
-                        for start, end, master, *_ in r.call("CLUSTER", "SLOTS"):
-                            if start <= slot <= end:
-                                holder_port = int(master[1])
-                else:
-                    keys = count_matching(r, "{" + prefix + ":v1:*")
+                keys = r.call("DBSIZE") if node["private"] else count_matching(r, "{" + prefix + ":v1:*")
+                holder_keys = count_matching(r, "{" + prefix + ":v1:l2:h*")
             finally:
                 r.close()
             masters.append(
@@ -553,6 +545,7 @@ class Bench:
                     "used_memory_dataset_bytes": memory_after[i],
                     "dataset_delta_bytes": memory_after[i] - memory_before[i],
                     "keys": keys,
+                    "holder_keys": holder_keys,
                     "cpu_us_per_article": redis_cpus[i] / self.n * 1e6 if redis_cpus[i] is not None else None,
                 }
             )
@@ -561,9 +554,6 @@ class Bench:
         for m in masters:
             m["dataset_share"] = max(0, m["dataset_delta_bytes"]) / total_delta if total_delta else 0.0
             m["keys_share"] = m["keys"] / total_keys if total_keys else 0.0
-            m["holds_holder_slot"] = (
-                m["node"].endswith(f":{holder_port}") if holder_port is not None else len(masters) == 1
-            )
         return masters
 
     # -- cleaning up
@@ -662,9 +652,8 @@ class Bench:
                         "node": rows[0]["masters"][i]["node"],
                         **{
                             key: statistics.median(r["masters"][i][key] for r in rows)
-                            for key in ("dataset_delta_bytes", "keys", "dataset_share", "keys_share")
+                            for key in ("dataset_delta_bytes", "keys", "holder_keys", "dataset_share", "keys_share")
                         },
-                        "holds_holder_slot_rounds": sum(r["masters"][i]["holds_holder_slot"] for r in rows),
                     }
                     for i in range(len(rows[0]["masters"]))
                 ]
@@ -718,7 +707,7 @@ def markdown(bench, summary):
     out += [
         "",
         "| round | variant | master | used_memory_dataset after | Δ over the round | share | keys | share "
-        "| Redis CPU / article | holds the holders' slot |",
+        "| Redis CPU / article | holder keys |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in bench.rounds:
@@ -726,7 +715,7 @@ def markdown(bench, summary):
             out.append(
                 f"| {r['round']} | {r['variant']} | {m['node']} | {m['used_memory_dataset_bytes'] / 1e6:.1f} MB | "
                 f"{m['dataset_delta_bytes'] / 1e6:.1f} MB | {m['dataset_share']:.0%} | {m['keys']:,} | "
-                f"{m['keys_share']:.0%} | {_us(m['cpu_us_per_article'])} | {'yes' if m['holds_holder_slot'] else ''} |"
+                f"{m['keys_share']:.0%} | {_us(m['cpu_us_per_article'])} | {m['holder_keys']:,} |"
             )
     out += [
         "",

@@ -1,13 +1,15 @@
 //! The three steps together: prepare (pure), one store call, decide (pure), then remember the
 //! outcome. `paraprint clean` and the worker both clean through [`Cleaner`].
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::article::{CleanRecord, InputError, RawArticle};
+use crate::clean::key::Key;
 use crate::clean::{Engine, Facts, Outcome, Prepared};
 use crate::config::{Settings, StoreBackend};
-use crate::store::{Clock, EmbeddedStore, RedisStore, Store, StoreError};
+use crate::store::{Clock, EmbeddedStore, RedisStore, Store, StoreError, Verdict};
 
 /// Why an article could not be cleaned; each variant says what happens to the message.
 #[derive(Debug, thiserror::Error)]
@@ -96,8 +98,10 @@ impl Cleaner {
             );
         }
         let facts = timed(self.store.observe(&prepared.observation)).await?;
-        let outcome = self.engine.decide(&prepared, &facts);
+        let mut outcome = self.engine.decide(&prepared, &facts);
         if facts.previous.as_ref() != Some(&outcome) {
+            outcome = self.settle_races(&prepared, &facts, outcome).await?;
+            outcome = self.name_original(&prepared, &facts, outcome).await?;
             timed(self.store.remember(&prepared.observation, &outcome)).await?;
         }
         Ok(Cleaned {
@@ -105,6 +109,95 @@ impl Cleaner {
             outcome,
             facts,
         })
+    }
+
+    /// Where another article claimed some of this one's prose at the same moment, the two may
+    /// be copies of one story whose claims each landed first on part of it (on a Redis
+    /// Cluster, claims are atomic per shard, not per article). The first of the two to meet
+    /// keeps its decision; the second becomes the first's copy when the first called itself
+    /// an original and holds this article's prose as a copy's. Neither can end without an
+    /// original: the first is one, or a copy of the second, which then keeps its own decision
+    /// (by the containment rule two articles cannot each hold most of the other).
+    async fn settle_races(
+        &self,
+        prepared: &Prepared,
+        facts: &Facts,
+        outcome: Outcome,
+    ) -> Result<Outcome, StoreError> {
+        if outcome.duplicate_of.is_some() {
+            return Ok(outcome);
+        }
+        // Kept prose only: the paragraphs a copy is measured by.
+        let dropped: HashSet<usize> = outcome.drops.iter().map(|d| d.index as usize).collect();
+        let mut others: Vec<&str> = prepared
+            .paras
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| {
+                p.keys.is_some()
+                    && !dropped.contains(i)
+                    && self.engine.is_prose(p.shape)
+                    && facts.racing[p.content_slot]
+            })
+            .filter_map(|(_, p)| facts.holders[p.content_slot].as_deref())
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        if others.is_empty() {
+            return Ok(outcome);
+        }
+        let observation = &prepared.observation;
+        let mine = Verdict {
+            duplicate_of: outcome.duplicate_of.clone(),
+            contents: observation.contents.iter().map(Key::brief).collect(),
+        };
+        for other in others {
+            let Some(first) = timed(self.store.meet(&observation.article_id, other, &mine)).await?
+            else {
+                continue;
+            };
+            if first.duplicate_of.is_some() {
+                continue;
+            }
+            let held: HashSet<[u8; 8]> = first.contents.into_iter().collect();
+            let mut settled = facts.clone();
+            for (slot, key) in observation.contents.iter().enumerate() {
+                if held.contains(&key.brief()) {
+                    settled.holders[slot] = Some(other.to_string());
+                }
+            }
+            let again = self.engine.decide(prepared, &settled);
+            if again.duplicate_of.as_deref() == Some(other) {
+                metrics::counter!("paraprint_races_settled_total").increment(1);
+                return Ok(again);
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// A store may name other articles by a tag of its own until asked (Redis does); the record
+    /// names the original by its id. An original whose id the store no longer knows (it lost
+    /// part of its data) holds nothing, and the article is decided again without it.
+    async fn name_original(
+        &self,
+        prepared: &Prepared,
+        facts: &Facts,
+        mut outcome: Outcome,
+    ) -> Result<Outcome, StoreError> {
+        let mut facts = std::borrow::Cow::Borrowed(facts);
+        while let Some(holder) = outcome.duplicate_of.clone() {
+            if let Some(id) = timed(self.store.article_id(&holder)).await? {
+                outcome.duplicate_of = Some(id);
+                break;
+            }
+            for held in facts.to_mut().holders.iter_mut() {
+                if held.as_deref() == Some(holder.as_str()) {
+                    *held = None;
+                }
+            }
+            outcome = self.engine.decide(prepared, &facts);
+        }
+        Ok(outcome)
     }
 
     /// The store, for health checks and size reports.

@@ -170,6 +170,8 @@ pub struct StoreSettings {
     pub redis_url: String,
     /// Treat `redis_url` as Redis Cluster nodes.
     pub redis_cluster: bool,
+    /// Redis Cluster: shards of the paragraph holders, spread over the slot space.
+    pub redis_cluster_shards: usize,
     /// First part of every Redis key.
     pub redis_prefix: String,
     /// Redis connection and response timeout, in milliseconds.
@@ -340,6 +342,9 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
     .contains(&0)
     {
         return fail("store.max_* limits must be at least 1");
+    }
+    if !(1..=4096).contains(&st.redis_cluster_shards) {
+        return fail("store.redis_cluster_shards must be between 1 and 4096");
     }
     if s.amqp.connect_timeout_ms == 0 {
         return fail("amqp.connect_timeout_ms must be at least 1");

@@ -142,8 +142,11 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
 
     // 4–5: learned from the source's other articles.
     let articles = |i: usize| facts.template_articles[paras[i].template_slot];
-    let other_title =
-        |i: usize| settings.link_list && facts.titles_of_others[paras[i].content_slot];
+    let observation = &prepared.observation;
+    let other_title = |i: usize| {
+        let slot = paras[i].content_slot;
+        settings.link_list && observation.checks_title(slot) && facts.titles_of_others[slot]
+    };
     let long = |i: usize| {
         paras[i]
             .shape
@@ -486,7 +489,7 @@ fn copied_article(
     let prose: Vec<&super::Para> = kept
         .iter()
         .copied()
-        .filter(|p| p.shape.sentence_like && p.shape.words >= engine.copies.min_prose_words)
+        .filter(|p| engine.is_prose(p.shape))
         .collect();
     let units = if prose.is_empty() { &kept } else { &prose };
     let on_site = |p: &super::Para| facts.template_articles[p.template_slot] > 0;

@@ -41,6 +41,22 @@ pub struct Observation {
     pub templates: Vec<Key>,
     /// Distinct content keys of the article's paragraphs, and of its headline.
     pub contents: Vec<Key>,
+    /// Per content key: whether the store checks it against other articles' titles: lines
+    /// short of prose, and the headline (a link list is made of headlines). Empty: every key.
+    /// Not logged: a replayed observation checks every key, and decisions read only these.
+    #[serde(skip)]
+    pub title_checks: Vec<bool>,
+    /// Per content key: the template key of its paragraph (`None` for the headline alone).
+    /// Not logged.
+    #[serde(skip)]
+    pub content_templates: Vec<Option<usize>>,
+}
+
+impl Observation {
+    /// Whether content key `slot` is checked against titles.
+    pub fn checks_title(&self, slot: usize) -> bool {
+        self.title_checks.get(slot).copied().unwrap_or(true)
+    }
 }
 
 /// What the store knows, as of this article's arrival. Vectors align with the observation's.
@@ -55,6 +71,10 @@ pub struct Facts {
     pub titles_of_others: Vec<bool>,
     /// Per content key: the earlier article that first held it, if not this one.
     pub holders: Vec<Option<String>>,
+    /// Per content key: its holder claimed it within the race window, so the two articles may
+    /// be copies of one story cleaned at the same moment, each claiming part of it first
+    /// (possible only where an article's claims are not one atomic step: a Redis Cluster).
+    pub racing: Vec<bool>,
 }
 
 impl Facts {
@@ -65,6 +85,7 @@ impl Facts {
             template_articles: vec![0; observation.templates.len()],
             titles_of_others: vec![false; observation.contents.len()],
             holders: vec![None; observation.contents.len()],
+            racing: vec![false; observation.contents.len()],
         }
     }
 }
@@ -224,6 +245,8 @@ impl Engine {
         let mut content_slots: HashMap<Key, usize> = HashMap::new();
         let mut template_slots: HashMap<Key, usize> = HashMap::new();
         let mut paras = Vec::with_capacity(lines.len());
+        let mut title_checks: Vec<bool> = Vec::new();
+        let mut content_templates: Vec<Option<usize>> = Vec::new();
         for (index, line) in lines.into_iter().enumerate() {
             if line.is_empty() {
                 continue; // an HTML page with no text at all
@@ -236,12 +259,16 @@ impl Engine {
             if let Some(k) = keys {
                 content_slot = *content_slots.entry(k.content).or_insert_with(|| {
                     contents.push(k.content);
+                    title_checks.push(false);
+                    content_templates.push(None);
                     contents.len() - 1
                 });
+                title_checks[content_slot] |= !self.is_prose(shape);
                 template_slot = *template_slots.entry(k.template).or_insert_with(|| {
                     templates.push(k.template);
                     templates.len() - 1
                 });
+                content_templates[content_slot].get_or_insert(template_slot);
             }
             let marker = keys.is_some()
                 && shape.words <= MARKER_MAX_WORDS
@@ -259,10 +286,14 @@ impl Engine {
         // The headline is looked up like a paragraph: a headline the source used recently is
         // what tells a re-published story from a sibling page that shares the site's chrome.
         let title_slot = title.map(|t| {
-            *content_slots.entry(t).or_insert_with(|| {
+            let slot = *content_slots.entry(t).or_insert_with(|| {
                 contents.push(t);
+                title_checks.push(false);
+                content_templates.push(None);
                 contents.len() - 1
-            })
+            });
+            title_checks[slot] = true;
+            slot
         });
         let observation = Observation {
             article_id: article.id.clone(),
@@ -271,6 +302,8 @@ impl Engine {
             title,
             templates,
             contents,
+            title_checks,
+            content_templates,
         };
         Ok(Prepared {
             article,
@@ -281,6 +314,11 @@ impl Engine {
             observation,
             extraction_missed_text,
         })
+    }
+
+    /// Prose, as copy containment measures it.
+    pub(crate) fn is_prose(&self, shape: Shape) -> bool {
+        shape.sentence_like && shape.words >= self.copies.min_prose_words
     }
 
     /// A whole line equal to a marker, or a heading-like line that starts with one

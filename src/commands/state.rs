@@ -18,7 +18,7 @@ pub fn sample_texts(
     source: &str,
     sample: &mut dyn BufRead,
     max_message_bytes: usize,
-) -> std::io::Result<HashMap<[u8; 16], String>> {
+) -> std::io::Result<HashMap<[u8; 8], String>> {
     let mut texts = HashMap::new();
     for line in sample.lines() {
         let line = line?;
@@ -34,7 +34,7 @@ pub fn sample_texts(
         for (i, para) in prepared.paras.iter().enumerate() {
             if let Some(keys) = para.keys {
                 texts
-                    .entry(keys.template.short())
+                    .entry(keys.template.brief())
                     .or_insert_with(|| prepared.text(i).to_string());
             }
         }
@@ -47,7 +47,7 @@ pub async fn show(
     cleaner: &Cleaner,
     source: &str,
     top: usize,
-    texts: &HashMap<[u8; 16], String>,
+    texts: &HashMap<[u8; 8], String>,
     out: &mut dyn Write,
 ) -> Result<usize, anyhow::Error> {
     let templates = cleaner.store().top_templates(source, top).await?;

@@ -25,9 +25,18 @@ pub struct StoreError(pub String);
 /// A template key of a source and the distinct articles that had it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TemplateCount {
-    /// The first 16 bytes of the template key, as stores keep it.
-    pub key: [u8; 16],
+    /// The first 8 bytes of the template key ([`Key::brief`](crate::clean::key::Key::brief)).
+    pub key: [u8; 8],
     pub articles: u32,
+}
+
+/// What an article decided, as it tells the other article of a race ([`Store::meet`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Verdict {
+    /// The article it is a copy of; `None`: it is an original.
+    pub duplicate_of: Option<String>,
+    /// Its content keys ([`Key::brief`](crate::clean::key::Key::brief)).
+    pub contents: Vec<[u8; 8]>,
 }
 
 #[async_trait]
@@ -56,6 +65,27 @@ pub trait Store: Send + Sync {
     /// outcomes stay, so link lists are still known and redeliveries are still republished
     /// identically. Returns how many entries went.
     async fn forget(&self, source: &str, line: Option<&ParagraphKeys>) -> Result<u64, StoreError>;
+
+    /// The id of the article a store named `holder` in [`Facts::holders`](crate::clean::Facts)
+    /// (a store may name other articles more cheaply than by id); `None` when it is no longer
+    /// known.
+    async fn article_id(&self, holder: &str) -> Result<Option<String>, StoreError> {
+        Ok(Some(holder.to_string()))
+    }
+
+    /// Settles a race between article `me` and article `other`, which claimed part of each
+    /// other's paragraphs at the same moment. The first of the two to arrive leaves its verdict
+    /// and gets `None`; the second gets the first's verdict, always the same one (one atomic
+    /// step per pair, kept). Stores whose claims are atomic per article never report a race
+    /// and need not implement it.
+    async fn meet(
+        &self,
+        _me: &str,
+        _other: &str,
+        _verdict: &Verdict,
+    ) -> Result<Option<Verdict>, StoreError> {
+        Ok(None)
+    }
 
     /// Answers when the store is reachable now (for `/readyz`).
     async fn ping(&self) -> Result<(), StoreError> {

@@ -1,29 +1,33 @@
-//! The Redis store: state shared by every worker of a deployment.
+//! The Redis store: state shared by every worker of a deployment (layout 2; the README's
+//! "Redis" section has the full picture).
 //!
-//! One article is two Lua scripts sent at once (one round trip of latency), each atomic:
-//! - the **source script** runs in the source's hash slot: it reads the remembered outcome,
-//!   counts and records template sightings, checks titles of other articles and records this
-//!   article's title;
-//! - the **holder script** claims the article's paragraph keys, first writer wins, all in one
-//!   atomic step, so two workers racing on two copies of one story can never both be the
-//!   original.
+//! An article costs one round trip of plain commands, whatever its length, plus the one that
+//! remembers its outcome: a transaction per hash slot reads the source's template counts,
+//! titles and counted articles of this generation and the last, marks the article counted,
+//! counts its lines, records its headline, claims its paragraphs (first writer wins) and reads
+//! back who holds them. A redelivery takes its counts back in a second trip; other articles
+//! are named by their tag until [`Store::article_id`] is asked for a copy's original.
 //!
-//! Key layout (`P` = `store.redis_prefix`, `v1` = the key format; `{…}` is the hash tag that
-//! picks the Redis Cluster slot):
-//! - `{P:v1:s:<source hash>}:t:<template key>`: sorted set of article tags by time seen;
-//! - `{P:v1:s:<source hash>}:n:<content key>`: `time|tag` of the article with that title;
-//! - `{P:v1:s:<source hash>}:o:<id hash>`: the article's remembered outcome;
-//! - `{P:v1:s:<source hash>}:i`: the source's template keys by time seen, for the per-source cap;
-//! - `{P:v1:h}:<content key>`: `time|article id` of the paragraph's first holder.
+//! Key layout (`P` = `<store.redis_prefix>:v<key format>:l<layout>`; `{…}` is the hash tag that
+//! picks the Redis Cluster slot; keys of a line are the first 8 bytes of its SHA-256 keys):
+//! - `{P:s:<source>}:<generation>`: hash of template → count, `n`+title → article tag,
+//!   `o`+article tag → counted;
+//! - `{P:s:<source>}:o:<article tag>`: the article's remembered outcome;
+//! - `{<shard>}:<generation>`: hash of content → holder's tag and claim time, `a`+tag → its id;
+//! - `{P:r:<tag><tag>}`: where two racing articles meet ([`Store::meet`]).
 //!
-//! Per-source state spreads over the cluster by source; the holders share one slot so that an
-//! article's claims are one atomic script (that slot's node carries the copy index). Keys are
-//! binary (truncated 16-byte keys), and every key expires after the window.
+//! Generations are half the window long and every read looks at two, so evidence counts for
+//! between half the window and the window. On one Redis an article's claims are one
+//! transaction; on a cluster they are one per shard, and the cleaner settles the races that
+//! can split them.
 
+use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use lru::LruCache;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::cluster::ClusterClient;
 use redis::cluster_async::ClusterConnection;
@@ -31,104 +35,97 @@ use redis::{Script, ScriptInvocation, TlsCertificates, Value};
 use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
-use super::{Clock, Store, StoreError, TemplateCount};
-use crate::clean::key::KEY_FORMAT;
-use crate::clean::key::ParagraphKeys;
+use super::{Clock, Store, StoreError, TemplateCount, Verdict};
+use crate::clean::key::{KEY_FORMAT, Key, ParagraphKeys};
 use crate::clean::{Facts, Observation, Outcome};
 use crate::config::{StoreSettings, read_ca_file};
 
-const SOURCE_SCRIPT: &str = r#"
--- KEYS[1] source index, KEYS[2] outcome, KEYS[3] own title (or the index when no title),
--- KEYS[4 .. 3+nt] template keys, KEYS[4+nt .. 3+nt+nc] title keys of the content keys.
--- ARGV: now, window, me, cap, max_keys, nt, nc, ttl, has_title
-local now = tonumber(ARGV[1])
-local oldest = now - tonumber(ARGV[2])
-local me = ARGV[3]
-local cap = tonumber(ARGV[4])
-local max_keys = tonumber(ARGV[5])
-local nt = tonumber(ARGV[6])
-local nc = tonumber(ARGV[7])
-local ttl = tonumber(ARGV[8])
-local out = {}
-out[1] = redis.call('GET', KEYS[2]) or ''
-for i = 1, nt do
-  local k = KEYS[3 + i]
-  redis.call('ZREMRANGEBYSCORE', k, '-inf', '(' .. oldest)
-  local n = redis.call('ZCARD', k)
-  local others = n
-  if redis.call('ZSCORE', k, me) then others = n - 1 end
-  redis.call('ZADD', k, now, me)
-  if others + 1 > cap + 1 then redis.call('ZPOPMIN', k, others - cap) end
-  redis.call('PEXPIRE', k, ttl)
-  redis.call('ZADD', KEYS[1], now, k)
-  if others > cap then others = cap end
-  out[1 + i] = others
+/// The meeting point of two racing articles: the first to arrive is first for good.
+const MEET_SCRIPT: &str = r#"
+-- KEYS[1] the pair's hash. ARGV: me, my verdict, ttl. Returns the first's verdict, or nil.
+local first = redis.call('HGET', KEYS[1], 'first')
+if not first then
+  redis.call('HSET', KEYS[1], 'first', ARGV[1], ARGV[1], ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  return false
 end
-for i = 1, nc do
-  local v = redis.call('GET', KEYS[3 + nt + i])
-  local flag = 0
-  if v then
-    local sep = string.find(v, '|', 1, true)
-    if string.sub(v, sep + 1) ~= me and tonumber(string.sub(v, 1, sep - 1)) >= oldest then flag = 1 end
-  end
-  out[1 + nt + i] = flag
-end
-if ARGV[9] == '1' then redis.call('SET', KEYS[3], now .. '|' .. me, 'PX', ttl) end
-local excess = redis.call('ZCARD', KEYS[1]) - max_keys
-if excess > 0 then
-  local gone = redis.call('ZPOPMIN', KEYS[1], excess)
-  for j = 1, #gone, 2 do redis.call('DEL', gone[j]) end
-end
-redis.call('PEXPIRE', KEYS[1], ttl)
-return out
+if first == ARGV[1] then return false end
+redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+return redis.call('HGET', KEYS[1], first)
 "#;
 
-const HOLDER_SCRIPT: &str = r#"
--- KEYS: holder keys. ARGV: now, window, article id, ttl. Returns the other holder's id or ''.
-local now = tonumber(ARGV[1])
-local oldest = now - tonumber(ARGV[2])
-local me = ARGV[3]
-local out = {}
-for i, k in ipairs(KEYS) do
-  local v = redis.call('GET', k)
-  local holder = ''
-  if v then
-    local sep = string.find(v, '|', 1, true)
-    local id = string.sub(v, sep + 1)
-    if tonumber(string.sub(v, 1, sep - 1)) < oldest then v = nil elseif id ~= me then holder = id end
-  end
-  if not v then redis.call('SET', k, now .. '|' .. me, 'PX', ARGV[4]) end
-  out[i] = holder
-end
-return out
-"#;
-
-const TOP_SCRIPT: &str = r#"
--- KEYS[1] source index. ARGV: oldest time in the window. Returns key, count, key, count …
-local out = {}
-for _, k in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local n = redis.call('ZCOUNT', k, ARGV[1], '+inf')
-  if n > 0 then out[#out + 1] = k; out[#out + 1] = n end
-end
-return out
-"#;
-
-const FORGET_SCRIPT: &str = r#"
--- KEYS[1] source index, then (one line) its template key and its title key.
--- Without a line, every template key in the index goes.
-local n = 0
-if #KEYS == 1 then
-  for _, k in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do n = n + redis.call('DEL', k) end
-  redis.call('DEL', KEYS[1])
-else
-  n = redis.call('DEL', KEYS[2], KEYS[3])
-  redis.call('ZREM', KEYS[1], KEYS[2])
-end
-return n
-"#;
-
-/// Keys outlive the window a little, so the window's own filtering decides, not expiry races.
+/// Keys outlive what reads them a little, so the window's own filtering decides, not expiry
+/// races.
 const TTL_MARGIN_MS: u64 = 3_600_000;
+
+/// Claims this close together (by the workers' clocks, in seconds) may be one race: copies of
+/// a story cleaned at the same moment, whose claims landed on a cluster's shards in different
+/// orders. Wide enough for clocks that NTP keeps in step.
+const RACE_WINDOW_S: u64 = 60;
+
+/// A race is settled once; the meeting point outlives the race window by far.
+const MEETING_TTL_MS: u64 = 3_600_000;
+
+/// Redis Cluster's hash slots.
+const SLOTS: u32 = 16384;
+
+/// The layout of this store's keys, versioned apart from the key format: a new layout is a new
+/// namespace, never read by workers of the old one.
+pub const LAYOUT: u32 = 2;
+
+/// What a worker remembers of Redis's answers, because they cannot change: a template whose
+/// count this generation is past the cap stays past it, and a paragraph's first holder stays
+/// its holder while fresh. Recurring lines (menus, footers, disclaimers) are then never sent
+/// again. Entries live a minute, so `paraprint state forget` and a Redis that lost its data
+/// are noticed within one.
+struct Known {
+    saturated: LruCache<([u8; 8], [u8; 8]), (u64, Instant)>,
+    holders: LruCache<[u8; 8], ([u8; 8], u64, Instant)>,
+    /// Sources whose generation hash reached `max_keys_per_source`.
+    full: LruCache<[u8; 8], u64>,
+}
+
+/// Entries of each kind a worker remembers (about 100 bytes each).
+const KNOWN_ENTRIES: usize = 100_000;
+
+/// How long a remembered answer is trusted.
+const KNOWN_FOR: Duration = Duration::from_secs(60);
+
+impl Known {
+    fn new() -> Known {
+        let size = NonZeroUsize::new(KNOWN_ENTRIES).expect("not zero");
+        Known {
+            saturated: LruCache::new(size),
+            holders: LruCache::new(size),
+            full: LruCache::new(size),
+        }
+    }
+
+    fn saturated(&mut self, source: [u8; 8], template: [u8; 8], generation: u64) -> bool {
+        self.saturated
+            .get(&(source, template))
+            .is_some_and(|(g, at)| *g == generation && at.elapsed() < KNOWN_FOR)
+    }
+
+    fn saw_saturated(&mut self, source: [u8; 8], template: [u8; 8], generation: u64) {
+        self.saturated
+            .put((source, template), (generation, Instant::now()));
+    }
+
+    /// The holder of a paragraph (its tag) and the time of its claim, in seconds.
+    fn holder(&mut self, content: [u8; 8], now_s: u64, window_s: u64) -> Option<([u8; 8], u64)> {
+        self.holders
+            .get(&content)
+            .filter(|(_, since, at)| {
+                now_s.saturating_sub(*since) <= window_s && at.elapsed() < KNOWN_FOR
+            })
+            .map(|(tag, since, _)| (*tag, *since))
+    }
+
+    fn saw_holder(&mut self, content: [u8; 8], holder: [u8; 8], since: u64) {
+        self.holders.put(content, (holder, since, Instant::now()));
+    }
+}
 
 #[derive(Clone)]
 enum Connection {
@@ -153,6 +150,18 @@ impl Connection {
             Connection::Cluster(mut c) => cmd.query_async(&mut c).await,
         }
     }
+
+    /// A pipeline's replies, one per command (an atomic one's from its `EXEC`).
+    async fn pipe(&self, pipe: &redis::Pipeline) -> Result<Vec<Value>, StoreError> {
+        if pipe.cmd_iter().next().is_none() {
+            return Ok(Vec::new());
+        }
+        match self.clone() {
+            Connection::Single(mut c) => pipe.query_async(&mut c).await,
+            Connection::Cluster(mut c) => pipe.query_async(&mut c).await,
+        }
+        .map_err(unavailable)
+    }
 }
 
 pub struct RedisStore {
@@ -162,8 +171,12 @@ pub struct RedisStore {
     window_ms: u64,
     count_cap: u32,
     clock: Arc<dyn Clock>,
-    source_script: Script,
-    holder_script: Script,
+    /// `<prefix>:v<key format>:l<layout>`.
+    namespace: String,
+    /// Hash tags of the holder shards: one on a single Redis, spread over the slots on a cluster.
+    shards: Vec<String>,
+    known: std::sync::Mutex<Known>,
+    meet_script: Script,
 }
 
 impl RedisStore {
@@ -173,14 +186,24 @@ impl RedisStore {
         count_cap: u32,
         clock: Arc<dyn Clock>,
     ) -> Self {
+        let namespace = format!("{}:v{KEY_FORMAT}:l{LAYOUT}", settings.redis_prefix);
+        let shards = if settings.redis_cluster {
+            // Tags in equal parts of the slot space: masters that own equal slot ranges hold
+            // equal shares of the copy index.
+            spread_tags(&format!("{namespace}:h"), settings.redis_cluster_shards)
+        } else {
+            vec![format!("{namespace}:h")]
+        };
         RedisStore {
             settings,
             connection: Mutex::new(None),
-            window_ms,
+            window_ms: window_ms.max(2),
             count_cap: count_cap.max(1),
             clock,
-            source_script: Script::new(SOURCE_SCRIPT),
-            holder_script: Script::new(HOLDER_SCRIPT),
+            namespace,
+            shards,
+            known: std::sync::Mutex::new(Known::new()),
+            meet_script: Script::new(MEET_SCRIPT),
         }
     }
 
@@ -247,34 +270,88 @@ impl RedisStore {
         }))
     }
 
-    fn source_tag(&self, source: &str) -> String {
-        let hash = Sha256::digest(source.as_bytes());
-        format!(
-            "{{{}:v{KEY_FORMAT}:s:{}}}",
-            self.settings.redis_prefix,
-            const_hex::encode(&hash[..8])
-        )
+    /// The hash tag of a source's keys.
+    fn source_tag(&self, source: &[u8; 8]) -> String {
+        format!("{{{}:s:{}}}", self.namespace, const_hex::encode(source))
     }
 
-    fn holder_key(&self, key: &[u8; 16]) -> Vec<u8> {
-        let mut out = format!("{{{}:v{KEY_FORMAT}:h}}:", self.settings.redis_prefix).into_bytes();
-        out.extend_from_slice(key);
+    /// Evidence is kept in generations of half the window: reads look at the current one and
+    /// the one before, so a sighting counts for at least half the window and never longer.
+    fn generation_ms(&self) -> u64 {
+        self.window_ms / 2
+    }
+
+    /// A generation's key of `kind` under `tag`.
+    fn generation_key(tag: &str, kind: &str, generation: u64) -> Vec<u8> {
+        format!("{tag}:{kind}{generation}").into_bytes()
+    }
+
+    /// Until a generation's keys are no longer read (the end of the next one), and a margin.
+    fn generation_ttl_ms(&self, generation: u64, now: u64) -> u64 {
+        ((generation + 2) * self.generation_ms()).saturating_sub(now) + TTL_MARGIN_MS
+    }
+
+    fn outcome_key(tag: &str, article: &[u8]) -> Vec<u8> {
+        let mut out = format!("{tag}:o:").into_bytes();
+        out.extend_from_slice(article);
         out
     }
 
-    fn outcome_key(tag: &str, article_id: &str) -> Vec<u8> {
-        binary_key(tag, "o", &short_hash(article_id))
+    /// A holder shard's hashes of this generation and the last.
+    fn shard_keys(&self, shard: usize, generation: u64) -> (Vec<u8>, Vec<u8>) {
+        (
+            Self::generation_key(&self.shards[shard], "", generation),
+            Self::generation_key(&self.shards[shard], "", generation.wrapping_sub(1)),
+        )
     }
 
-    fn ttl_ms(&self) -> u64 {
-        self.window_ms + TTL_MARGIN_MS
+    fn shard_of_tag(&self, tag: &[u8; 8]) -> usize {
+        usize::from(u16::from_le_bytes([tag[0], tag[1]])) % self.shards.len()
+    }
+
+    fn shard_of(&self, key: &Key) -> usize {
+        usize::from(u16::from_le_bytes([key.0[8], key.0[9]])) % self.shards.len()
     }
 }
 
-fn binary_key(tag: &str, kind: &str, key: &[u8]) -> Vec<u8> {
-    let mut out = format!("{tag}:{kind}:").into_bytes();
-    out.extend_from_slice(key);
-    out
+/// `count` hash tags `{base:i.j}`, the i-th one's slot in the i-th equal part of the slot space.
+fn spread_tags(base: &str, count: usize) -> Vec<String> {
+    (0..count)
+        .map(|i| {
+            let part = |slot: u32| slot as usize * count / SLOTS as usize;
+            (0u32..)
+                .map(|j| format!("{base}:{i}.{j}"))
+                .find(|tag| part(slot(tag.as_bytes())) == i)
+                .map(|tag| format!("{{{tag}}}"))
+                .expect("every part of the slot space is hit")
+        })
+        .collect()
+}
+
+/// The Redis Cluster hash slot of a key (or of a hash tag's content).
+fn slot(key: &[u8]) -> u32 {
+    u32::from(crc16::State::<crc16::XMODEM>::calculate(key)) % SLOTS
+}
+
+/// An article's tag: 8 bytes of SHA-256 of its id.
+fn article_tag(id: &str) -> [u8; 8] {
+    short_hash(id)[..8].try_into().expect("8 bytes")
+}
+
+/// How this store names another article before its id is read: `#` and its tag in hex.
+fn holder_name(tag: &[u8; 8]) -> String {
+    format!("#{}", const_hex::encode(tag))
+}
+
+fn holder_tag(name: &str) -> Option<[u8; 8]> {
+    let hex = name.strip_prefix('#')?;
+    let mut tag = [0u8; 8];
+    const_hex::decode_to_slice(hex, &mut tag).ok()?;
+    Some(tag)
+}
+
+fn source_hash(source: &str) -> [u8; 8] {
+    short_hash(source)[..8].try_into().expect("8 bytes")
 }
 
 fn short_hash(text: &str) -> [u8; 16] {
@@ -287,71 +364,207 @@ fn unavailable(e: redis::RedisError) -> StoreError {
     StoreError(format!("redis: {e}"))
 }
 
+fn parse_count(bytes: &[u8]) -> Option<u32> {
+    std::str::from_utf8(bytes).ok()?.parse().ok()
+}
+
+/// `tag` + `bytes`: fields that live beside 8-byte keys in one hash.
+fn prefixed(tag: u8, bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 + bytes.len());
+    out.push(tag);
+    out.extend_from_slice(bytes);
+    out
+}
+
+/// The values of an `HMGET` reply.
+fn values(reply: &Value) -> Vec<Option<Vec<u8>>> {
+    match reply {
+        Value::Array(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::BulkString(bytes) => Some(bytes.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn int(v: &Value) -> i64 {
+    match v {
+        Value::Int(n) => *n,
+        _ => 0,
+    }
+}
+
 #[async_trait]
 impl Store for RedisStore {
     async fn observe(&self, obs: &Observation) -> Result<Facts, StoreError> {
         let conn = self.connection().await?;
         let now = self.clock.now_ms();
-        let tag = self.source_tag(&obs.source);
-        let me = &short_hash(&obs.article_id)[..8];
-        let index = format!("{tag}:i").into_bytes();
+        let (now_s, window_s) = (now / 1000, self.window_ms / 1000);
+        let generation = now / self.generation_ms();
+        let ttl = self.generation_ttl_ms(generation, now);
+        let me = article_tag(&obs.article_id);
+        let source = source_hash(&obs.source);
+        let src = self.source_tag(&source);
 
-        let mut source = self.source_script.prepare_invoke();
-        source
-            .key(&index)
-            .key(Self::outcome_key(&tag, &obs.article_id))
-            .key(match obs.title {
-                Some(title) => binary_key(&tag, "n", &title.short()),
-                None => index.clone(),
-            });
-        for template in &obs.templates {
-            source.key(binary_key(&tag, "t", &template.short()));
-        }
-        for content in &obs.contents {
-            source.key(binary_key(&tag, "n", &content.short()));
-        }
-        source
-            .arg(now)
-            .arg(self.window_ms)
-            .arg(me)
-            .arg(self.count_cap)
-            .arg(self.settings.max_keys_per_source)
-            .arg(obs.templates.len())
-            .arg(obs.contents.len())
-            .arg(self.ttl_ms())
-            .arg(if obs.title.is_some() { "1" } else { "0" });
-
-        let mut holders = self.holder_script.prepare_invoke();
-        for content in &obs.contents {
-            holders.key(self.holder_key(&content.short()));
-        }
-        holders
-            .arg(now)
-            .arg(self.window_ms)
-            .arg(&obs.article_id)
-            .arg(self.ttl_ms());
-
-        let claim = async {
-            if obs.contents.is_empty() {
-                Ok(Vec::new())
-            } else {
-                conn.invoke::<Vec<Vec<u8>>>(&holders).await
+        // What this worker already knows needs no question.
+        let mut template_articles = vec![0u32; obs.templates.len()];
+        let mut held: Vec<Option<([u8; 8], u64)>> = vec![None; obs.contents.len()];
+        let (mut templates, mut contents) = (Vec::new(), Vec::new());
+        let full = {
+            let mut known = self.known.lock().expect("never poisoned");
+            for (i, template) in obs.templates.iter().enumerate() {
+                match known.saturated(source, template.brief(), generation) {
+                    true => template_articles[i] = self.count_cap,
+                    false => templates.push(i),
+                }
             }
+            for (slot, content) in obs.contents.iter().enumerate() {
+                match known.holder(content.brief(), now_s, window_s) {
+                    Some(holder) => held[slot] = Some(holder),
+                    None => contents.push(slot),
+                }
+            }
+            known.full.get(&source) == Some(&generation)
         };
-        let (source_reply, holder_reply) = tokio::join!(conn.invoke::<Vec<Value>>(&source), claim);
-        let source_reply = source_reply.map_err(unavailable)?;
-        let holder_reply = holder_reply.map_err(unavailable)?;
+        // A line whose template is past the cap is learned boilerplate before it could be a
+        // link to another article (a dateline spared by the learned rule is never a headline).
+        let lookups: Vec<usize> = (0..obs.contents.len())
+            .filter(|&slot| obs.checks_title(slot))
+            .filter(|&slot| {
+                obs.content_templates
+                    .get(slot)
+                    .copied()
+                    .flatten()
+                    .is_none_or(|t| template_articles[t] < self.count_cap)
+            })
+            .collect();
 
-        let expected = 1 + obs.templates.len() + obs.contents.len();
-        if source_reply.len() != expected || holder_reply.len() != obs.contents.len() {
-            return Err(StoreError(format!(
-                "redis: unexpected script reply ({} of {expected} values)",
-                source_reply.len()
-            )));
+        // One transaction per hash slot: read the source's counts, titles and counted articles,
+        // mark this article counted and count its lines; claim its paragraphs, first writer
+        // wins, and read back who holds them.
+        let (current, previous_generation) = (
+            Self::generation_key(&src, "", generation),
+            Self::generation_key(&src, "", generation.wrapping_sub(1)),
+        );
+        let mut fields: Vec<Vec<u8>> = vec![prefixed(b'o', &me)];
+        fields.extend(templates.iter().map(|&i| obs.templates[i].brief().to_vec()));
+        fields.extend(
+            lookups
+                .iter()
+                .map(|&slot| prefixed(b'n', &obs.contents[slot].brief())),
+        );
+        let mut source_step = redis::pipe();
+        source_step
+            .atomic()
+            .cmd("GET")
+            .arg(Self::outcome_key(&src, &me))
+            .cmd("HMGET")
+            .arg(&current)
+            .arg(&fields)
+            .cmd("HMGET")
+            .arg(&previous_generation)
+            .arg(&fields)
+            .cmd("HLEN")
+            .arg(&current)
+            .cmd("HSETNX")
+            .arg(&current)
+            .arg(&fields[0])
+            .arg(1);
+        // Counted now, undone below for a redelivery; a full source counts known lines only,
+        // once the counts are read.
+        let counted_now = !full;
+        if counted_now {
+            for field in &fields[1..=templates.len()] {
+                source_step.cmd("HINCRBY").arg(&current).arg(field).arg(1);
+            }
+        }
+        if let Some(title) = obs.title {
+            source_step
+                .cmd("HSET")
+                .arg(&current)
+                .arg(prefixed(b'n', &title.brief()))
+                .arg(&me[..])
+                .ignore();
+        }
+        source_step.cmd("PEXPIRE").arg(&current).arg(ttl).ignore();
+        let source_replies = 5 + if counted_now { templates.len() } else { 0 };
+
+        let mut by_shard: Vec<Vec<usize>> = vec![Vec::new(); self.shards.len()];
+        for &slot in &contents {
+            by_shard[self.shard_of(&obs.contents[slot])].push(slot);
+        }
+        let mut stamp = me.to_vec();
+        stamp.extend_from_slice(&(now_s as u32).to_le_bytes());
+        // The article's id, in its tag's shard, for when another article turns out its copy.
+        let home = self.shard_of_tag(&me);
+        let claim = |pipe: &mut redis::Pipeline, shard: usize| {
+            let (current, previous) = self.shard_keys(shard, generation);
+            if !by_shard[shard].is_empty() {
+                let briefs: Vec<Vec<u8>> = by_shard[shard]
+                    .iter()
+                    .map(|&slot| obs.contents[slot].brief().to_vec())
+                    .collect();
+                pipe.cmd("HMGET").arg(&previous).arg(&briefs);
+                for brief in &briefs {
+                    pipe.cmd("HSETNX")
+                        .arg(&current)
+                        .arg(brief)
+                        .arg(&stamp)
+                        .ignore();
+                }
+                pipe.cmd("HMGET").arg(&current).arg(&briefs);
+            }
+            if shard == home {
+                pipe.cmd("HSET")
+                    .arg(&current)
+                    .arg(prefixed(b'a', &me))
+                    .arg(&obs.article_id)
+                    .ignore();
+            }
+            pipe.cmd("PEXPIRE").arg(&current).arg(ttl).ignore();
+        };
+        let shards: Vec<usize> = (0..self.shards.len())
+            .filter(|&shard| !by_shard[shard].is_empty() || shard == home)
+            .collect();
+        let (source_reply, claim_replies) = if self.shards.len() == 1 {
+            // One Redis: the whole article is one transaction.
+            claim(&mut source_step, 0);
+            let mut reply = conn.pipe(&source_step).await?;
+            let claims = reply.split_off(reply.len().min(source_replies));
+            (reply, vec![claims])
+        } else {
+            let steps: Vec<redis::Pipeline> = shards
+                .iter()
+                .map(|&shard| {
+                    let mut pipe = redis::pipe();
+                    pipe.atomic();
+                    claim(&mut pipe, shard);
+                    pipe
+                })
+                .collect();
+            tokio::try_join!(
+                conn.pipe(&source_step),
+                futures_util::future::try_join_all(steps.iter().map(|step| conn.pipe(step)))
+            )?
+        };
+
+        let malformed = || StoreError("redis: unexpected reply to an article's first step".into());
+        if source_reply.len() != source_replies {
+            return Err(malformed());
+        }
+        let [got, current_values, previous_values, size, marked] = &source_reply[..5] else {
+            return Err(malformed());
+        };
+        let (current_values, previous_values) = (values(current_values), values(previous_values));
+        if current_values.len() != fields.len() || previous_values.len() != fields.len() {
+            return Err(malformed());
         }
         // An outcome is `time (8 bytes LE) + postcard`; past the window it no longer counts,
         // whatever Redis's own expiry (real time) says.
-        let previous = match &source_reply[0] {
+        let previous = match got {
             Value::BulkString(bytes) if bytes.len() > 8 => {
                 let at = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
                 let fresh = now.saturating_sub(at) <= self.window_ms;
@@ -361,40 +574,155 @@ impl Store for RedisStore {
             }
             _ => None,
         };
-        let int = |v: &Value| match v {
-            Value::Int(n) => *n,
-            _ => 0,
+        // Counted before (a redelivery): its sightings are in the counts already, once.
+        let seen = previous_values[0].is_some() || int(marked) == 0;
+        let count = |v: &Option<Vec<u8>>| v.as_deref().and_then(parse_count).unwrap_or(0);
+        let mut after: Vec<i64> = source_reply[5..].iter().map(int).collect();
+        let mut room = (self.settings.max_keys_per_source as i64).saturating_sub(int(size));
+        let mut second_step = redis::pipe();
+        let mut counted_later = Vec::new();
+        for (j, &i) in templates.iter().enumerate() {
+            let c = count(&current_values[1 + j]);
+            let n = (c + count(&previous_values[1 + j])).saturating_sub(u32::from(seen));
+            template_articles[i] = n.min(self.count_cap);
+            if counted_now && seen {
+                second_step
+                    .cmd("HINCRBY")
+                    .arg(&current)
+                    .arg(&fields[1 + j])
+                    .arg(-1)
+                    .ignore();
+            } else if !counted_now && !seen && (c > 0 || room > 0) {
+                room -= i64::from(c == 0);
+                second_step
+                    .cmd("HINCRBY")
+                    .arg(&current)
+                    .arg(&fields[1 + j])
+                    .arg(1);
+                counted_later.push(j);
+            }
+        }
+        if second_step.cmd_iter().next().is_some() {
+            let replies = conn.pipe(&second_step).await?;
+            after = vec![0; templates.len()];
+            for (&j, reply) in counted_later.iter().zip(&replies) {
+                after[j] = int(reply);
+            }
+        }
+        let mut titles_of_others = vec![false; obs.contents.len()];
+        for (k, &slot) in lookups.iter().enumerate() {
+            let at = 1 + templates.len() + k;
+            let title_of = current_values[at].as_ref().or(previous_values[at].as_ref());
+            titles_of_others[slot] = title_of.is_some_and(|tag| tag[..] != me[..]);
+        }
+
+        // Each claimed paragraph's holder: a fresh one of the last generation, else this
+        // generation's first writer.
+        let fresh = |v: &Option<Vec<u8>>| {
+            v.as_deref()
+                .filter(|v| v.len() >= 12)
+                .map(|v| {
+                    let at = u32::from_le_bytes(v[8..12].try_into().expect("4 bytes"));
+                    (
+                        <[u8; 8]>::try_from(&v[..8]).expect("8 bytes"),
+                        u64::from(at),
+                    )
+                })
+                .filter(|(_, at)| now_s.saturating_sub(*at) <= window_s)
         };
-        let template_articles = source_reply[1..=obs.templates.len()]
-            .iter()
-            .map(|v| int(v).clamp(0, i64::from(u32::MAX)) as u32)
-            .collect();
-        let titles_of_others = source_reply[1 + obs.templates.len()..]
-            .iter()
-            .map(|v| int(v) == 1)
-            .collect();
-        let holders = holder_reply
-            .into_iter()
-            .map(|id| (!id.is_empty()).then(|| String::from_utf8_lossy(&id).into_owned()))
-            .collect();
+        for (&shard, reply) in shards.iter().zip(&claim_replies) {
+            if by_shard[shard].is_empty() {
+                continue;
+            }
+            let [previous, current, ..] = &reply[..] else {
+                return Err(malformed());
+            };
+            let (previous, current) = (values(previous), values(current));
+            if previous.len() != by_shard[shard].len() || current.len() != previous.len() {
+                return Err(malformed());
+            }
+            for (k, &slot) in by_shard[shard].iter().enumerate() {
+                held[slot] = fresh(&previous[k]).or_else(|| fresh(&current[k]));
+                if held[slot].is_none() {
+                    return Err(malformed());
+                }
+            }
+        }
+
+        let mut known = self.known.lock().expect("never poisoned");
+        if int(size) >= self.settings.max_keys_per_source as i64 {
+            known.full.put(source, generation);
+        }
+        for (j, &i) in templates.iter().enumerate() {
+            if after.get(j).is_some_and(|&n| n > i64::from(self.count_cap)) {
+                known.saw_saturated(source, obs.templates[i].brief(), generation);
+            }
+        }
+        for &slot in &contents {
+            if let Some((tag, at)) = held[slot] {
+                known.saw_holder(obs.contents[slot].brief(), tag, at);
+            }
+        }
+        drop(known);
+        // Other articles are named by their tag here; `article_id` reads the id of the one a
+        // copy is a copy of. On a single Redis an article's claims are one transaction: there
+        // is no race to settle.
+        let cluster = self.shards.len() > 1;
+        let mut holders = vec![None; obs.contents.len()];
+        let mut racing = vec![false; obs.contents.len()];
+        for (slot, holder) in held.into_iter().enumerate() {
+            if let Some((tag, at)) = holder.filter(|(tag, _)| *tag != me) {
+                holders[slot] = Some(holder_name(&tag));
+                racing[slot] = cluster && now_s.abs_diff(at) <= RACE_WINDOW_S;
+            }
+        }
         Ok(Facts {
             previous,
             template_articles,
             titles_of_others,
             holders,
+            racing,
         })
+    }
+
+    async fn article_id(&self, holder: &str) -> Result<Option<String>, StoreError> {
+        let Some(tag) = holder_tag(holder) else {
+            return Ok(Some(holder.to_string()));
+        };
+        let conn = self.connection().await?;
+        let generation = self.clock.now_ms() / self.generation_ms();
+        let (current, previous) = self.shard_keys(self.shard_of_tag(&tag), generation);
+        let field = prefixed(b'a', &tag);
+        let mut pipe = redis::pipe();
+        pipe.cmd("HGET")
+            .arg(current)
+            .arg(&field)
+            .cmd("HGET")
+            .arg(previous)
+            .arg(&field);
+        let reply = conn.pipe(&pipe).await?;
+        Ok(reply.iter().find_map(|v| match v {
+            Value::BulkString(id) => Some(String::from_utf8_lossy(id).into_owned()),
+            _ => None,
+        }))
     }
 
     async fn remember(&self, obs: &Observation, outcome: &Outcome) -> Result<(), StoreError> {
         let conn = self.connection().await?;
-        let key = Self::outcome_key(&self.source_tag(&obs.source), &obs.article_id);
+        let key = Self::outcome_key(
+            &self.source_tag(&source_hash(&obs.source)),
+            &article_tag(&obs.article_id),
+        );
         let mut value = self.clock.now_ms().to_le_bytes().to_vec();
         value.extend(
             postcard::to_stdvec(outcome)
                 .map_err(|e| StoreError(format!("encoding outcome: {e}")))?,
         );
         let mut cmd = redis::cmd("SET");
-        cmd.arg(key).arg(value).arg("PX").arg(self.ttl_ms());
+        cmd.arg(key)
+            .arg(value)
+            .arg("PX")
+            .arg(self.window_ms + TTL_MARGIN_MS);
         conn.query::<()>(&cmd).await.map_err(unavailable)
     }
 
@@ -404,22 +732,24 @@ impl Store for RedisStore {
         limit: usize,
     ) -> Result<Vec<TemplateCount>, StoreError> {
         let conn = self.connection().await?;
-        let tag = self.source_tag(source);
-        let oldest = self.clock.now_ms().saturating_sub(self.window_ms);
-        let script = Script::new(TOP_SCRIPT);
-        let mut call = script.prepare_invoke();
-        call.key(format!("{tag}:i").into_bytes()).arg(oldest);
-        let reply: Vec<Value> = conn.invoke(&call).await.map_err(unavailable)?;
-        let prefix = binary_key(&tag, "t", b"").len();
-        let mut out: Vec<TemplateCount> = reply
-            .chunks(2)
-            .filter_map(|pair| match pair {
-                [Value::BulkString(name), Value::Int(n)] => Some(TemplateCount {
-                    key: name.get(prefix..)?.try_into().ok()?,
-                    articles: (*n).clamp(0, i64::from(u32::MAX)) as u32,
-                }),
-                _ => None,
-            })
+        let tag = self.source_tag(&source_hash(source));
+        let generation = self.clock.now_ms() / self.generation_ms();
+        let mut counts: HashMap<[u8; 8], u32> = HashMap::new();
+        for g in [generation, generation.wrapping_sub(1)] {
+            let fields: Vec<(Vec<u8>, Vec<u8>)> = conn
+                .query(redis::cmd("HGETALL").arg(Self::generation_key(&tag, "", g)))
+                .await
+                .map_err(unavailable)?;
+            // Template fields are the 8-byte ones (titles and counted articles have a prefix).
+            for (key, n) in fields {
+                if let (Ok(key), Some(n)) = (key.try_into(), parse_count(&n)) {
+                    *counts.entry(key).or_default() += n;
+                }
+            }
+        }
+        let mut out: Vec<TemplateCount> = counts
+            .into_iter()
+            .map(|(key, articles)| TemplateCount { key, articles })
             .collect();
         out.sort_by(|a, b| b.articles.cmp(&a.articles).then(a.key.cmp(&b.key)));
         out.truncate(limit);
@@ -428,15 +758,65 @@ impl Store for RedisStore {
 
     async fn forget(&self, source: &str, line: Option<&ParagraphKeys>) -> Result<u64, StoreError> {
         let conn = self.connection().await?;
-        let tag = self.source_tag(source);
-        let script = Script::new(FORGET_SCRIPT);
-        let mut call = script.prepare_invoke();
-        call.key(format!("{tag}:i").into_bytes());
-        if let Some(keys) = line {
-            call.key(binary_key(&tag, "t", &keys.template.short()))
-                .key(binary_key(&tag, "n", &keys.content.short()));
+        let tag = self.source_tag(&source_hash(source));
+        let generation = self.clock.now_ms() / self.generation_ms();
+        let mut gone = 0;
+        for g in [generation, generation.wrapping_sub(1)] {
+            let hash = Self::generation_key(&tag, "", g);
+            let fields: Vec<Vec<u8>> = match line {
+                Some(keys) => {
+                    let mut title = b"n".to_vec();
+                    title.extend_from_slice(&keys.content.brief());
+                    vec![keys.template.brief().to_vec(), title]
+                }
+                None => {
+                    let all: Vec<Vec<u8>> = conn
+                        .query(redis::cmd("HKEYS").arg(&hash))
+                        .await
+                        .map_err(unavailable)?;
+                    all.into_iter().filter(|f| f.len() == 8).collect()
+                }
+            };
+            for chunk in fields.chunks(1000) {
+                let n: u64 = conn
+                    .query(redis::cmd("HDEL").arg(&hash).arg(chunk))
+                    .await
+                    .map_err(unavailable)?;
+                gone += n;
+            }
         }
-        conn.invoke(&call).await.map_err(unavailable)
+        Ok(gone)
+    }
+
+    async fn meet(
+        &self,
+        me: &str,
+        other: &str,
+        verdict: &Verdict,
+    ) -> Result<Option<Verdict>, StoreError> {
+        let conn = self.connection().await?;
+        let (a, b) = (
+            article_tag(me),
+            holder_tag(other).unwrap_or_else(|| article_tag(other)),
+        );
+        let (low, high) = if a <= b { (a, b) } else { (b, a) };
+        let key = format!(
+            "{{{}:r:{}{}}}",
+            self.namespace,
+            const_hex::encode(low),
+            const_hex::encode(high)
+        );
+        let encoded = postcard::to_stdvec(verdict)
+            .map_err(|e| StoreError(format!("encoding verdict: {e}")))?;
+        let mut call = self.meet_script.prepare_invoke();
+        call.key(key).arg(me).arg(encoded).arg(MEETING_TTL_MS);
+        let first: Option<Vec<u8>> = conn.invoke(&call).await.map_err(unavailable)?;
+        first
+            .map(|bytes| {
+                postcard::from_bytes(&bytes)
+                    .map_err(|e| StoreError(format!("redis: unreadable verdict: {e}")))
+            })
+            .transpose()
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -460,5 +840,25 @@ impl Store for RedisStore {
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or(0);
         Ok(vec![("redis_used_memory_bytes", used)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_redis_clusters() {
+        // The example of the Redis Cluster specification.
+        assert_eq!(slot(b"123456789"), 0x31C3);
+    }
+
+    #[test]
+    fn cluster_shards_spread_over_the_slot_space() {
+        let tags = spread_tags("paraprint:v1:l2:h", 12);
+        for (i, tag) in tags.iter().enumerate() {
+            let inner = &tag.as_bytes()[1..tag.len() - 1];
+            assert_eq!(slot(inner) as usize * 12 / SLOTS as usize, i, "{tag}");
+        }
     }
 }

@@ -74,6 +74,7 @@ pub fn seed() -> Value {
 }
 
 /// A real Wikinews article: its id, title and the paragraphs its truth keeps.
+#[derive(Clone)]
 pub struct Story {
     pub id: String,
     pub title: String,

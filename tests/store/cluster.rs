@@ -187,3 +187,28 @@ async fn sources_spread_over_the_masters() {
     }
     assert_eq!(masters_with_keys, 3, "every master holds part of the state");
 }
+
+#[tokio::test]
+async fn split_claims_settle_on_one_original() {
+    crate::suite::split_claims_settle_on_one_original(cluster(|_| {}).await).await
+}
+
+/// The copy index spreads too: one source's paragraphs are held on every master.
+#[tokio::test]
+async fn holders_spread_over_the_masters() {
+    let subject = cluster(|_| {}).await;
+    let lines: Vec<String> = (0..60).map(|i| format!("paragraph {i}")).collect();
+    let obs = crate::suite::observation("a", "one-source", &lines);
+    subject.store.observe(&obs).await.unwrap();
+    let cluster = tokio::task::spawn_blocking(shared_cluster).await.unwrap();
+    for port in &cluster.ports {
+        let out = Command::new("redis-cli")
+            .args(["-p", &port.to_string(), "--scan", "--pattern", "*:h:*"])
+            .output()
+            .unwrap();
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).trim().is_empty(),
+            "master {port} holds no holder shard"
+        );
+    }
+}

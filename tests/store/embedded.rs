@@ -212,3 +212,33 @@ async fn remembered_outcomes_are_capped() {
         Some(outcome(2))
     );
 }
+
+#[tokio::test]
+async fn past_the_per_source_cap_the_least_recently_seen_key_goes() {
+    let store = EmbeddedStore::new(
+        settings(|s| s.max_keys_per_source = 20),
+        WINDOW_MS,
+        COUNT_CAP,
+        clock(),
+    );
+    store
+        .observe(&observation("b0", "busy", &footer()))
+        .await
+        .unwrap();
+    for i in 0..40 {
+        let lines = vec![format!("busy line {i}")];
+        store
+            .observe(&observation(&format!("b{}", i + 1), "busy", &lines))
+            .await
+            .unwrap();
+    }
+    let facts = store
+        .observe(&observation("b-last", "busy", &footer()))
+        .await
+        .unwrap();
+    assert_eq!(
+        facts.template_articles,
+        [0],
+        "the busy source's oldest key was evicted"
+    );
+}

@@ -113,7 +113,7 @@ impl State {
             .templates
             .iter()
             .map(|(key, sightings)| TemplateCount {
-                key: *key,
+                key: key[..8].try_into().expect("8 bytes"),
                 articles: sightings
                     .iter()
                     .filter(|s| limits.fresh(s.at_ms, now))
@@ -299,11 +299,14 @@ impl State {
             }
         }
 
+        // One article's claims are one step under the state's lock: no race to settle.
+        let racing = vec![false; holders.len()];
         Facts {
             previous,
             template_articles,
             titles_of_others,
             holders,
+            racing,
         }
     }
 
