@@ -4,7 +4,8 @@
 #   EVAL_DEV_DIR  the eval-dev folder (default: ../shared/eval-dev beside this checkout, else beside
 #                 the checkout it was cloned from); its own measure.sh scores the build exactly the
 #                 way the product is judged.
-#   PARAPRINT_BINARY  default target/release/paraprint (built with `cargo build --release`).
+#   PARAPRINT_BINARY  default $CARGO_TARGET_DIR/release/paraprint, or target/release/paraprint
+#                     (built with `cargo build --release`).
 # Prints measure.sh's two lines, then every floor with its figure. Exits 1 when a figure is below its
 # floor (or above its ceiling), when a record is missing, and when the folder cannot be found: a
 # quality check that cannot run must not look like one that passed. The floors file
@@ -12,7 +13,7 @@
 # data's licence forbids copying them here).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${1:-$ROOT/target/release/paraprint}
+BIN=${1:-${CARGO_TARGET_DIR:-$ROOT/target}/release/paraprint}
 FLOORS=$ROOT/scripts/quality-floors.json
 
 find_eval_dev() {

@@ -159,7 +159,7 @@ impl Cleaner {
             if first.duplicate_of.is_some() {
                 continue;
             }
-            let held: HashSet<[u8; 8]> = first.contents.into_iter().collect();
+            let held: HashSet<[u8; 6]> = first.contents.into_iter().collect();
             let mut settled = facts.clone();
             for (slot, key) in observation.contents.iter().enumerate() {
                 if held.contains(&key.brief()) {

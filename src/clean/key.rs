@@ -40,12 +40,14 @@ impl Key {
         out
     }
 
-    /// The first 8 bytes: what the Redis store keeps, where every byte is paid per paragraph.
-    /// Template keys are per source and holders are checked by whole articles, so a collision
-    /// (about two pairs among ten billion paragraphs) changes no decision.
-    pub fn brief(&self) -> [u8; 8] {
-        let mut out = [0u8; 8];
-        out.copy_from_slice(&self.0[..8]);
+    /// The first 6 bytes: what the Redis store keeps, where every byte of a paragraph's entries
+    /// is paid per paragraph (6 bytes fit a smaller allocation than 8). Template keys are
+    /// counted per source, where a collision is about one in a billion sources; among the
+    /// copy index's holders a collision makes one paragraph look held by an unrelated article,
+    /// which decides nothing: a copy needs one article to hold most of its prose.
+    pub fn brief(&self) -> [u8; 6] {
+        let mut out = [0u8; 6];
+        out.copy_from_slice(&self.0[..6]);
         out
     }
 

@@ -18,7 +18,7 @@ pub fn sample_texts(
     source: &str,
     sample: &mut dyn BufRead,
     max_message_bytes: usize,
-) -> std::io::Result<HashMap<[u8; 8], String>> {
+) -> std::io::Result<HashMap<[u8; 6], String>> {
     let mut texts = HashMap::new();
     for line in sample.lines() {
         let line = line?;
@@ -47,7 +47,7 @@ pub async fn show(
     cleaner: &Cleaner,
     source: &str,
     top: usize,
-    texts: &HashMap<[u8; 8], String>,
+    texts: &HashMap<[u8; 6], String>,
     out: &mut dyn Write,
 ) -> Result<usize, anyhow::Error> {
     let templates = cleaner.store().top_templates(source, top).await?;

@@ -25,8 +25,8 @@ pub struct StoreError(pub String);
 /// A template key of a source and the distinct articles that had it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TemplateCount {
-    /// The first 8 bytes of the template key ([`Key::brief`](crate::clean::key::Key::brief)).
-    pub key: [u8; 8],
+    /// The first bytes of the template key ([`Key::brief`](crate::clean::key::Key::brief)).
+    pub key: [u8; 6],
     pub articles: u32,
 }
 
@@ -36,7 +36,7 @@ pub struct Verdict {
     /// The article it is a copy of; `None`: it is an original.
     pub duplicate_of: Option<String>,
     /// Its content keys ([`Key::brief`](crate::clean::key::Key::brief)).
-    pub contents: Vec<[u8; 8]>,
+    pub contents: Vec<[u8; 6]>,
 }
 
 #[async_trait]

@@ -9,11 +9,14 @@
 //! are named by their tag until [`Store::article_id`] is asked for a copy's original.
 //!
 //! Key layout (`P` = `<store.redis_prefix>:v<key format>:l<layout>`; `{…}` is the hash tag that
-//! picks the Redis Cluster slot; keys of a line are the first 8 bytes of its SHA-256 keys):
-//! - `{P:s:<source>}:<generation>`: hash of template → count, `n`+title → article tag,
-//!   `o`+article tag → counted;
-//! - `{P:s:<source>}:o:<article tag>`: the article's remembered outcome;
-//! - `{<shard>}:<generation>`: hash of content → holder's tag and claim time, `a`+tag → its id;
+//! picks the Redis Cluster slot; a line's keys are the first 6 bytes of its SHA-256 keys, an
+//! article's tag 5 bytes of SHA-256 of its id):
+//! - `{P:s:<source>}:<generation>`: hash of template → count, `n`+title → the tag of the
+//!   article whose headline it is (which marks that article counted), `o`+article → counted
+//!   (an article without a headline);
+//! - `{P:s:<source>}:o:<article>`: the article's remembered outcome;
+//! - `{<shard>}:<generation>`: hash of content → holder's tag and the minute of its claim,
+//!   `a`+tag → its id;
 //! - `{P:r:<tag><tag>}`: where two racing articles meet ([`Store::meet`]).
 //!
 //! Generations are half the window long and every read looks at two, so evidence counts for
@@ -58,10 +61,15 @@ return redis.call('HGET', KEYS[1], first)
 /// races.
 const TTL_MARGIN_MS: u64 = 3_600_000;
 
-/// Claims this close together (by the workers' clocks, in seconds) may be one race: copies of
+/// Claims this close together (by the workers' clocks, in minutes) may be one race: copies of
 /// a story cleaned at the same moment, whose claims landed on a cluster's shards in different
 /// orders. Wide enough for clocks that NTP keeps in step.
-const RACE_WINDOW_S: u64 = 60;
+const RACE_WINDOW_MINUTES: u8 = 1;
+
+/// How other articles are known in the copy index: the first bytes of SHA-256 of their id.
+/// Five bytes and a minute of the hour make a holder's value 6 bytes, the smallest allocation;
+/// two of the articles in a generation share a tag about once in two trillion pairs.
+type Tag = [u8; 5];
 
 /// A race is settled once; the meeting point outlives the race window by far.
 const MEETING_TTL_MS: u64 = 3_600_000;
@@ -79,8 +87,8 @@ pub const LAYOUT: u32 = 2;
 /// again. Entries live a minute, so `paraprint state forget` and a Redis that lost its data
 /// are noticed within one.
 struct Known {
-    saturated: LruCache<([u8; 8], [u8; 8]), (u64, Instant)>,
-    holders: LruCache<[u8; 8], ([u8; 8], u64, Instant)>,
+    saturated: LruCache<([u8; 8], [u8; 6]), (u64, Instant)>,
+    holders: LruCache<[u8; 6], (Tag, u8, u64, Instant)>,
     /// Sources whose generation hash reached `max_keys_per_source`.
     full: LruCache<[u8; 8], u64>,
 }
@@ -101,29 +109,29 @@ impl Known {
         }
     }
 
-    fn saturated(&mut self, source: [u8; 8], template: [u8; 8], generation: u64) -> bool {
+    fn saturated(&mut self, source: [u8; 8], template: [u8; 6], generation: u64) -> bool {
         self.saturated
             .get(&(source, template))
             .is_some_and(|(g, at)| *g == generation && at.elapsed() < KNOWN_FOR)
     }
 
-    fn saw_saturated(&mut self, source: [u8; 8], template: [u8; 8], generation: u64) {
+    fn saw_saturated(&mut self, source: [u8; 8], template: [u8; 6], generation: u64) {
         self.saturated
             .put((source, template), (generation, Instant::now()));
     }
 
-    /// The holder of a paragraph (its tag) and the time of its claim, in seconds.
-    fn holder(&mut self, content: [u8; 8], now_s: u64, window_s: u64) -> Option<([u8; 8], u64)> {
+    /// The holder of a paragraph and the minute of its claim, as read in this generation (in
+    /// the next one it may have expired).
+    fn holder(&mut self, content: [u8; 6], generation: u64) -> Option<(Tag, u8)> {
         self.holders
             .get(&content)
-            .filter(|(_, since, at)| {
-                now_s.saturating_sub(*since) <= window_s && at.elapsed() < KNOWN_FOR
-            })
-            .map(|(tag, since, _)| (*tag, *since))
+            .filter(|(_, _, g, at)| *g == generation && at.elapsed() < KNOWN_FOR)
+            .map(|(tag, minute, _, _)| (*tag, *minute))
     }
 
-    fn saw_holder(&mut self, content: [u8; 8], holder: [u8; 8], since: u64) {
-        self.holders.put(content, (holder, since, Instant::now()));
+    fn saw_holder(&mut self, content: [u8; 6], holder: Tag, minute: u8, generation: u64) {
+        self.holders
+            .put(content, (holder, minute, generation, Instant::now()));
     }
 }
 
@@ -305,7 +313,7 @@ impl RedisStore {
         )
     }
 
-    fn shard_of_tag(&self, tag: &[u8; 8]) -> usize {
+    fn shard_of_tag(&self, tag: &Tag) -> usize {
         usize::from(u16::from_le_bytes([tag[0], tag[1]])) % self.shards.len()
     }
 
@@ -338,14 +346,19 @@ fn article_tag(id: &str) -> [u8; 8] {
     short_hash(id)[..8].try_into().expect("8 bytes")
 }
 
+/// An article's tag in the copy index.
+fn tag_of(id: &str) -> Tag {
+    short_hash(id)[..5].try_into().expect("5 bytes")
+}
+
 /// How this store names another article before its id is read: `#` and its tag in hex.
-fn holder_name(tag: &[u8; 8]) -> String {
+fn holder_name(tag: &Tag) -> String {
     format!("#{}", const_hex::encode(tag))
 }
 
-fn holder_tag(name: &str) -> Option<[u8; 8]> {
+fn holder_tag(name: &str) -> Option<Tag> {
     let hex = name.strip_prefix('#')?;
-    let mut tag = [0u8; 8];
+    let mut tag = [0u8; 5];
     const_hex::decode_to_slice(hex, &mut tag).ok()?;
     Some(tag)
 }
@@ -402,7 +415,7 @@ impl Store for RedisStore {
     async fn observe(&self, obs: &Observation) -> Result<Facts, StoreError> {
         let conn = self.connection().await?;
         let now = self.clock.now_ms();
-        let (now_s, window_s) = (now / 1000, self.window_ms / 1000);
+        let minute = (now / 60_000) as u8;
         let generation = now / self.generation_ms();
         let ttl = self.generation_ttl_ms(generation, now);
         let me = article_tag(&obs.article_id);
@@ -411,7 +424,8 @@ impl Store for RedisStore {
 
         // What this worker already knows needs no question.
         let mut template_articles = vec![0u32; obs.templates.len()];
-        let mut held: Vec<Option<([u8; 8], u64)>> = vec![None; obs.contents.len()];
+        let tag = tag_of(&obs.article_id);
+        let mut held: Vec<Option<(Tag, u8)>> = vec![None; obs.contents.len()];
         let (mut templates, mut contents) = (Vec::new(), Vec::new());
         let full = {
             let mut known = self.known.lock().expect("never poisoned");
@@ -422,7 +436,7 @@ impl Store for RedisStore {
                 }
             }
             for (slot, content) in obs.contents.iter().enumerate() {
-                match known.holder(content.brief(), now_s, window_s) {
+                match known.holder(content.brief(), generation) {
                     Some(holder) => held[slot] = Some(holder),
                     None => contents.push(slot),
                 }
@@ -449,7 +463,13 @@ impl Store for RedisStore {
             Self::generation_key(&src, "", generation),
             Self::generation_key(&src, "", generation.wrapping_sub(1)),
         );
-        let mut fields: Vec<Vec<u8>> = vec![prefixed(b'o', &me)];
+        // The article's own field marks it counted: its headline's (which holds its tag), or
+        // `o` and its tag when it has none.
+        let own = match obs.title {
+            Some(title) => prefixed(b'n', &title.brief()),
+            None => prefixed(b'o', &me),
+        };
+        let mut fields: Vec<Vec<u8>> = vec![own];
         fields.extend(templates.iter().map(|&i| obs.templates[i].brief().to_vec()));
         fields.extend(
             lookups
@@ -468,11 +488,19 @@ impl Store for RedisStore {
             .arg(&previous_generation)
             .arg(&fields)
             .cmd("HLEN")
-            .arg(&current)
-            .cmd("HSETNX")
-            .arg(&current)
-            .arg(&fields[0])
-            .arg(1);
+            .arg(&current);
+        match obs.title {
+            Some(_) => source_step
+                .cmd("HSET")
+                .arg(&current)
+                .arg(&fields[0])
+                .arg(&tag[..]),
+            None => source_step
+                .cmd("HSETNX")
+                .arg(&current)
+                .arg(&fields[0])
+                .arg(1),
+        };
         // Counted now, undone below for a redelivery; a full source counts known lines only,
         // once the counts are read.
         let counted_now = !full;
@@ -481,14 +509,6 @@ impl Store for RedisStore {
                 source_step.cmd("HINCRBY").arg(&current).arg(field).arg(1);
             }
         }
-        if let Some(title) = obs.title {
-            source_step
-                .cmd("HSET")
-                .arg(&current)
-                .arg(prefixed(b'n', &title.brief()))
-                .arg(&me[..])
-                .ignore();
-        }
         source_step.cmd("PEXPIRE").arg(&current).arg(ttl).ignore();
         let source_replies = 5 + if counted_now { templates.len() } else { 0 };
 
@@ -496,10 +516,10 @@ impl Store for RedisStore {
         for &slot in &contents {
             by_shard[self.shard_of(&obs.contents[slot])].push(slot);
         }
-        let mut stamp = me.to_vec();
-        stamp.extend_from_slice(&(now_s as u32).to_le_bytes());
+        let mut stamp = tag.to_vec();
+        stamp.push(minute);
         // The article's id, in its tag's shard, for when another article turns out its copy.
-        let home = self.shard_of_tag(&me);
+        let home = self.shard_of_tag(&tag);
         let claim = |pipe: &mut redis::Pipeline, shard: usize| {
             let (current, previous) = self.shard_keys(shard, generation);
             if !by_shard[shard].is_empty() {
@@ -520,7 +540,7 @@ impl Store for RedisStore {
             if shard == home {
                 pipe.cmd("HSET")
                     .arg(&current)
-                    .arg(prefixed(b'a', &me))
+                    .arg(prefixed(b'a', &tag))
                     .arg(&obs.article_id)
                     .ignore();
             }
@@ -574,8 +594,15 @@ impl Store for RedisStore {
             }
             _ => None,
         };
-        // Counted before (a redelivery): its sightings are in the counts already, once.
-        let seen = previous_values[0].is_some() || int(marked) == 0;
+        // Counted before (a redelivery): its sightings are in the counts already, once. (A
+        // later article with the same headline takes the field over: a redelivery after it is
+        // counted again, which can only make a line's count one too high.)
+        let seen = match obs.title {
+            Some(_) => [&current_values[0], &previous_values[0]]
+                .iter()
+                .any(|v| v.as_deref() == Some(&tag[..])),
+            None => previous_values[0].is_some() || int(marked) == 0,
+        };
         let count = |v: &Option<Vec<u8>>| v.as_deref().and_then(parse_count).unwrap_or(0);
         let mut after: Vec<i64> = source_reply[5..].iter().map(int).collect();
         let mut room = (self.settings.max_keys_per_source as i64).saturating_sub(int(size));
@@ -613,22 +640,15 @@ impl Store for RedisStore {
         for (k, &slot) in lookups.iter().enumerate() {
             let at = 1 + templates.len() + k;
             let title_of = current_values[at].as_ref().or(previous_values[at].as_ref());
-            titles_of_others[slot] = title_of.is_some_and(|tag| tag[..] != me[..]);
+            titles_of_others[slot] = title_of.is_some_and(|other| other[..] != tag[..]);
         }
 
-        // Each claimed paragraph's holder: a fresh one of the last generation, else this
-        // generation's first writer.
-        let fresh = |v: &Option<Vec<u8>>| {
+        // Each claimed paragraph's holder: the last generation's (every key read is within the
+        // window), else this generation's first writer.
+        let holder = |v: &Option<Vec<u8>>| {
             v.as_deref()
-                .filter(|v| v.len() >= 12)
-                .map(|v| {
-                    let at = u32::from_le_bytes(v[8..12].try_into().expect("4 bytes"));
-                    (
-                        <[u8; 8]>::try_from(&v[..8]).expect("8 bytes"),
-                        u64::from(at),
-                    )
-                })
-                .filter(|(_, at)| now_s.saturating_sub(*at) <= window_s)
+                .filter(|v| v.len() == 6)
+                .map(|v| (<Tag>::try_from(&v[..5]).expect("5 bytes"), v[5]))
         };
         for (&shard, reply) in shards.iter().zip(&claim_replies) {
             if by_shard[shard].is_empty() {
@@ -642,7 +662,7 @@ impl Store for RedisStore {
                 return Err(malformed());
             }
             for (k, &slot) in by_shard[shard].iter().enumerate() {
-                held[slot] = fresh(&previous[k]).or_else(|| fresh(&current[k]));
+                held[slot] = holder(&previous[k]).or_else(|| holder(&current[k]));
                 if held[slot].is_none() {
                     return Err(malformed());
                 }
@@ -659,8 +679,8 @@ impl Store for RedisStore {
             }
         }
         for &slot in &contents {
-            if let Some((tag, at)) = held[slot] {
-                known.saw_holder(obs.contents[slot].brief(), tag, at);
+            if let Some((holder, at)) = held[slot] {
+                known.saw_holder(obs.contents[slot].brief(), holder, at, generation);
             }
         }
         drop(known);
@@ -671,9 +691,10 @@ impl Store for RedisStore {
         let mut holders = vec![None; obs.contents.len()];
         let mut racing = vec![false; obs.contents.len()];
         for (slot, holder) in held.into_iter().enumerate() {
-            if let Some((tag, at)) = holder.filter(|(tag, _)| *tag != me) {
-                holders[slot] = Some(holder_name(&tag));
-                racing[slot] = cluster && now_s.abs_diff(at) <= RACE_WINDOW_S;
+            if let Some((other, at)) = holder.filter(|(other, _)| *other != tag) {
+                holders[slot] = Some(holder_name(&other));
+                let apart = minute.wrapping_sub(at).min(at.wrapping_sub(minute));
+                racing[slot] = cluster && apart <= RACE_WINDOW_MINUTES;
             }
         }
         Ok(Facts {
@@ -734,13 +755,13 @@ impl Store for RedisStore {
         let conn = self.connection().await?;
         let tag = self.source_tag(&source_hash(source));
         let generation = self.clock.now_ms() / self.generation_ms();
-        let mut counts: HashMap<[u8; 8], u32> = HashMap::new();
+        let mut counts: HashMap<[u8; 6], u32> = HashMap::new();
         for g in [generation, generation.wrapping_sub(1)] {
             let fields: Vec<(Vec<u8>, Vec<u8>)> = conn
                 .query(redis::cmd("HGETALL").arg(Self::generation_key(&tag, "", g)))
                 .await
                 .map_err(unavailable)?;
-            // Template fields are the 8-byte ones (titles and counted articles have a prefix).
+            // Template fields are the 6-byte ones (titles and counted articles have a prefix).
             for (key, n) in fields {
                 if let (Ok(key), Some(n)) = (key.try_into(), parse_count(&n)) {
                     *counts.entry(key).or_default() += n;
@@ -774,7 +795,7 @@ impl Store for RedisStore {
                         .query(redis::cmd("HKEYS").arg(&hash))
                         .await
                         .map_err(unavailable)?;
-                    all.into_iter().filter(|f| f.len() == 8).collect()
+                    all.into_iter().filter(|f| f.len() == 6).collect()
                 }
             };
             for chunk in fields.chunks(1000) {
@@ -796,8 +817,8 @@ impl Store for RedisStore {
     ) -> Result<Option<Verdict>, StoreError> {
         let conn = self.connection().await?;
         let (a, b) = (
-            article_tag(me),
-            holder_tag(other).unwrap_or_else(|| article_tag(other)),
+            tag_of(me),
+            holder_tag(other).unwrap_or_else(|| tag_of(other)),
         );
         let (low, high) = if a <= b { (a, b) } else { (b, a) };
         let key = format!(

@@ -113,7 +113,7 @@ impl State {
             .templates
             .iter()
             .map(|(key, sightings)| TemplateCount {
-                key: key[..8].try_into().expect("8 bytes"),
+                key: key[..6].try_into().expect("6 bytes"),
                 articles: sightings
                     .iter()
                     .filter(|s| limits.fresh(s.at_ms, now))
