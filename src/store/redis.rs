@@ -12,9 +12,9 @@
 //! picks the Redis Cluster slot; a line's keys are the first 6 bytes of its SHA-256 keys, an
 //! article's tag 5 bytes of SHA-256 of its id):
 //! - `{P:s:<source>}:<generation>`: hash of template → count, `n`+title → the tag of the
-//!   article whose headline it is (which marks that article counted), `o`+article → counted
+//!   article whose headline it is (which marks that article counted), `o:`+tag → counted
 //!   (an article without a headline);
-//! - `{P:s:<source>}:o:<article>`: the article's remembered outcome;
+//! - `{P:s:<source>}:o:<tag>`: the article's remembered outcome;
 //! - `{<shard>}:<generation>`: hash of content → holder's tag and the minute of its claim,
 //!   `a`+tag → its id;
 //! - `{P:r:<tag><tag>}`: where two racing articles meet ([`Store::meet`]).
@@ -341,11 +341,6 @@ fn slot(key: &[u8]) -> u32 {
     u32::from(crc16::State::<crc16::XMODEM>::calculate(key)) % SLOTS
 }
 
-/// An article's tag: 8 bytes of SHA-256 of its id.
-fn article_tag(id: &str) -> [u8; 8] {
-    short_hash(id)[..8].try_into().expect("8 bytes")
-}
-
 /// An article's tag in the copy index.
 fn tag_of(id: &str) -> Tag {
     short_hash(id)[..5].try_into().expect("5 bytes")
@@ -418,7 +413,6 @@ impl Store for RedisStore {
         let minute = (now / 60_000) as u8;
         let generation = now / self.generation_ms();
         let ttl = self.generation_ttl_ms(generation, now);
-        let me = article_tag(&obs.article_id);
         let source = source_hash(&obs.source);
         let src = self.source_tag(&source);
 
@@ -467,7 +461,8 @@ impl Store for RedisStore {
         // `o` and its tag when it has none.
         let own = match obs.title {
             Some(title) => prefixed(b'n', &title.brief()),
-            None => prefixed(b'o', &me),
+            // Two bytes of prefix: a 6-byte field is a template's.
+            None => [&b"o:"[..], &tag[..]].concat(),
         };
         let mut fields: Vec<Vec<u8>> = vec![own];
         fields.extend(templates.iter().map(|&i| obs.templates[i].brief().to_vec()));
@@ -480,7 +475,7 @@ impl Store for RedisStore {
         source_step
             .atomic()
             .cmd("GET")
-            .arg(Self::outcome_key(&src, &me))
+            .arg(Self::outcome_key(&src, &tag))
             .cmd("HMGET")
             .arg(&current)
             .arg(&fields)
@@ -732,7 +727,7 @@ impl Store for RedisStore {
         let conn = self.connection().await?;
         let key = Self::outcome_key(
             &self.source_tag(&source_hash(&obs.source)),
-            &article_tag(&obs.article_id),
+            &tag_of(&obs.article_id),
         );
         let mut value = self.clock.now_ms().to_le_bytes().to_vec();
         value.extend(
