@@ -11,6 +11,7 @@ use lapin::options::{
 };
 use lapin::tcp::OwnedTLSConfig;
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
+use lapin::uri::AMQPUri;
 use lapin::{
     BasicProperties, Channel, Confirmation, Connection, ConnectionProperties, ExchangeKind,
 };
@@ -92,8 +93,17 @@ async fn connect_to(
     let name = format!("{} {role}", settings.connection_name);
     tracing::debug!(url = %redact_url(url), %name, "Connecting.");
     let properties = ConnectionProperties::default().with_connection_name(name.into());
+    let mut uri: AMQPUri = url.parse().map_err(|e: String| {
+        lapin::Error::from(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("broker URL {}: {e}", redact_url(url)),
+        ))
+    })?;
+    // Both sides close a connection that stayed silent for two heartbeats: a partition that
+    // neither closes nor resets the TCP connection is noticed within that time.
+    uri.query.heartbeat = Some(settings.heartbeat_s);
     if settings.tls_ca_file.is_empty() {
-        return Connection::connect(url, properties).await;
+        return Connection::connect_uri(uri, properties).await;
     }
     // Read at every connect, so a renewed CA bundle is picked up on reconnect. Start-up already
     // checked the file (config::validate); this error only shows if it went away since.
@@ -103,7 +113,8 @@ async fn connect_to(
         identity: None,
         cert_chain: Some(String::from_utf8_lossy(&ca).into_owned()),
     };
-    Connection::connect_with_config(url, properties, tls, lapin::runtime::default_runtime()?).await
+    Connection::connect_uri_with_config(uri, properties, tls, lapin::runtime::default_runtime()?)
+        .await
 }
 
 /// Returns a message may take in the output and dead-letter queues before RabbitMQ drops it.

@@ -41,6 +41,9 @@ pub struct AmqpSettings {
     pub failover_urls: Vec<String>,
     /// How long one connection attempt may take before the next URL is tried, in ms.
     pub connect_timeout_ms: u64,
+    /// AMQP heartbeat interval in seconds: a connection silent for two intervals is closed
+    /// (by the worker and by the broker) and the worker reconnects.
+    pub heartbeat_s: u16,
     /// Unacked deliveries per worker: bounds memory and concurrency.
     pub prefetch: u16,
     /// Connection name shown by the broker.
@@ -348,6 +351,12 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
     }
     if s.amqp.connect_timeout_ms == 0 {
         return fail("amqp.connect_timeout_ms must be at least 1");
+    }
+    if s.amqp.heartbeat_s == 0 {
+        return fail(
+            "amqp.heartbeat_s must be at least 1: without heartbeats a silent network partition \
+             is never noticed",
+        );
     }
     if s.amqp.prefetch == 0 {
         return fail("amqp.prefetch must be at least 1");

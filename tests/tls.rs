@@ -131,6 +131,7 @@ async fn an_untrusted_certificate_is_refused() {
             tls_ca_file: ca.clone(),
             failover_urls: Vec::new(),
             connect_timeout_ms: 10_000,
+            heartbeat_s: 30,
         };
         let error = match paraprint::broker::connect(&amqp, "test").await {
             Ok(_) => panic!("connected to {amqps} trusting {ca:?}"),
@@ -167,6 +168,7 @@ async fn an_untrusted_certificate_is_refused() {
         tls_ca_file: pki.ca_path(),
         failover_urls: Vec::new(),
         connect_timeout_ms: 10_000,
+        heartbeat_s: 30,
     };
     let conn = paraprint::broker::connect(&amqp, "test")
         .await

@@ -397,3 +397,135 @@ async fn cluster_node_stopped_mid_stream_loses_nothing() {
     )
     .await;
 }
+
+/// Figures of a silent partition between the worker and the broker.
+struct Partition {
+    /// From the partition to the worker's first new connection: it noticed.
+    noticed: Duration,
+    /// Records in the output queue when the partition began and when it healed.
+    before: u32,
+    during: u32,
+    /// From the partition to the first record it let through (another URL).
+    first_record: Option<Duration>,
+}
+
+/// The worker reaches the broker through a proxy, with 2 s heartbeats. Mid-stream the proxy
+/// stops forwarding in both directions and closes nothing (a silent partition) for `hold`.
+/// Returns when it healed.
+async fn partition_mid_stream(world: &World, proxy: &Proxy, hold: Duration) -> Partition {
+    wait_for_growth(world, world.output_queue(), 100).await;
+    let start = Instant::now();
+    proxy.partition();
+    // What was on its way before the partition lands first.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = world.ready(world.output_queue()).await;
+    let noticed = loop {
+        if let Some(at) = proxy.accepted().into_iter().find(|&at| at > start) {
+            break at - start;
+        }
+        assert!(start.elapsed() < hold, "no reconnect while partitioned");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let mut first_record = None;
+    while start.elapsed() < hold {
+        if first_record.is_none() && world.ready(world.output_queue()).await > before {
+            first_record = Some(start.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let during = world.ready(world.output_queue()).await;
+    proxy.heal();
+    Partition {
+        noticed,
+        before,
+        during,
+        first_record,
+    }
+}
+
+async fn partitioned_world(failover: bool) -> (World, Proxy, Vec<Vec<u8>>) {
+    let mut world = World::new();
+    let direct = world.settings.amqp.url.clone();
+    let target = direct
+        .split('@')
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("the broker URL has a host:port")
+        .to_string();
+    let proxy = Proxy::start(&target).await;
+    world.settings.amqp.url = direct.replacen(&target, &format!("127.0.0.1:{}", proxy.port), 1);
+    if failover {
+        world.settings.amqp.failover_urls = vec![direct];
+    }
+    world.settings.amqp.heartbeat_s = HEARTBEAT_S;
+    world.settings.amqp.connect_timeout_ms = 2_000;
+    let inputs: Vec<Vec<u8>> = syndication_stream(20).into_iter().map(|a| a.raw).collect();
+    world.publish(&inputs).await;
+    (world, proxy, inputs)
+}
+
+/// Heartbeat interval of the partition scenarios.
+const HEARTBEAT_S: u16 = 2;
+
+/// A silent partition between worker and broker for 10 s (five heartbeats), then healed: the
+/// worker notices within about two heartbeats, keeps trying, reconnects when the network is
+/// back, and nothing is lost; deliveries it held come back from the broker and are republished
+/// identically.
+#[tokio::test]
+async fn silent_partition_is_noticed_and_healed() {
+    let (world, proxy, inputs) = partitioned_world(false).await;
+    let worker = world.start_worker(world.cleaner());
+    let hold = Duration::from_secs(10);
+    let partition = partition_mid_stream(&world, &proxy, hold).await;
+    let heartbeats = Duration::from_secs(u64::from(HEARTBEAT_S));
+    assert!(
+        partition.noticed <= 3 * heartbeats,
+        "noticed after {:?}, more than about two heartbeats",
+        partition.noticed
+    );
+    assert_eq!(
+        partition.during, partition.before,
+        "no record gets through a partition"
+    );
+    let recovery = wait_for_growth(&world, world.output_queue(), partition.during).await;
+    finish(
+        &world,
+        worker,
+        &inputs,
+        (
+            &format!(
+                "silent partition between worker and broker, 10 s, heartbeat 2 s; noticed after {} ms",
+                partition.noticed.as_millis()
+            ),
+            "1 partition (nothing forwarded, nothing closed)",
+        ),
+        recovery,
+    )
+    .await;
+}
+
+/// The same partition with another URL of the broker in `amqp.failover_urls`: once the worker
+/// noticed, it connects through the other URL and the stream goes on during the partition.
+#[tokio::test]
+async fn silent_partition_fails_over_to_another_url() {
+    let (world, proxy, inputs) = partitioned_world(true).await;
+    let worker = world.start_worker(world.cleaner());
+    let partition = partition_mid_stream(&world, &proxy, Duration::from_secs(20)).await;
+    let recovery = partition
+        .first_record
+        .expect("records came through the other URL during the partition");
+    finish(
+        &world,
+        worker,
+        &inputs,
+        (
+            &format!(
+                "silent partition on the worker's first URL, 20 s, heartbeat 2 s, a second URL in amqp.failover_urls; noticed after {} ms",
+                partition.noticed.as_millis()
+            ),
+            "1 partition (nothing forwarded, nothing closed)",
+        ),
+        recovery,
+    )
+    .await;
+}
