@@ -11,4 +11,5 @@ mod hostile;
 mod operating;
 mod redrive;
 mod scaling;
+mod versions;
 mod worker;

@@ -297,27 +297,6 @@ async fn publish_command_fills_the_input_queue() {
     assert_eq!(messages[25].data, b"not json, published as is");
 }
 
-/// A message that keeps coming back (what a crashing worker does: the worker rejects with
-/// requeue after a panic) is ended by the input queue's delivery limit, in the dead-letter
-/// queue, with the broker's x-death header.
-#[tokio::test]
-async fn delivery_limit_ends_a_message_that_keeps_coming_back() {
-    let mut world = World::new();
-    world.settings.topology.delivery_limit = 2;
-    let (_, article) = unique_articles(1).remove(0);
-    world.publish(std::slice::from_ref(&article)).await;
-
-    world.reject_until_dead_lettered().await;
-    world.wait_for(world.dead_queue(), 1, LONG).await;
-    let dead = world.drain(world.dead_queue()).await;
-    assert_eq!(dead[0].data, article, "original bytes");
-    assert!(
-        dead[0].header("x-death").is_some(),
-        "the broker's x-death header"
-    );
-    assert_eq!(world.ready(world.input_queue()).await, 0);
-}
-
 /// `amqp.failover_urls`: the first URL refuses connections (nothing listens on port 1), the
 /// worker connects through the next one and the stream comes out whole.
 #[tokio::test]
@@ -331,6 +310,57 @@ async fn the_next_broker_url_is_used_when_one_does_not_answer() {
     world.publish(&inputs).await;
     let worker = world.start_worker(world.cleaner());
     world.wait_for(world.output_queue(), 50, LONG).await;
+    worker.stop(LONG).await;
+    world.assert_audit(&inputs).await;
+}
+
+/// The broker cancels the worker's consumer: here its input queue is deleted (as an operator
+/// might; on RabbitMQ 4 a consumer timeout cancels the same way). The worker notices, declares
+/// its topology again, subscribes again, and what is published afterwards comes out whole.
+#[tokio::test]
+async fn a_consumer_the_broker_cancels_subscribes_again() {
+    use lapin::options::{QueueDeclareOptions, QueueDeleteOptions};
+    let world = World::new();
+    let articles = unique_articles(60);
+    let inputs: Vec<Vec<u8>> = articles.iter().map(|(_, raw)| raw.clone()).collect();
+    let (before, after) = inputs.split_at(30);
+    world.publish(before).await;
+    let worker = world.start_worker(world.cleaner());
+    world.wait_for(world.output_queue(), 30, LONG).await;
+    world.wait_for_empty(world.input_queue(), LONG).await;
+
+    let conn = crate::support::connect().await;
+    let channel = conn.create_channel().await.unwrap();
+    channel
+        .queue_delete(world.input_queue().into(), QueueDeleteOptions::default())
+        .await
+        .unwrap();
+    // The worker declares it again: a passive declare succeeds once it did (a 404 closes the
+    // channel, so each try has its own).
+    let start = std::time::Instant::now();
+    loop {
+        let channel = conn.create_channel().await.unwrap();
+        let passive = QueueDeclareOptions {
+            passive: true,
+            ..QueueDeclareOptions::default()
+        };
+        if channel
+            .queue_declare(world.input_queue().into(), passive, Default::default())
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        assert!(
+            start.elapsed() < LONG,
+            "the worker did not declare its queue again"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = conn.close(200, "done".into()).await;
+
+    world.publish(after).await;
+    world.wait_for(world.output_queue(), 60, LONG).await;
     worker.stop(LONG).await;
     world.assert_audit(&inputs).await;
 }

@@ -597,3 +597,42 @@ pub async fn wait_for_status(port: u16, path: &str, status: u16, timeout: Durati
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// The broker's version (`major`, `minor`), from the `version` server property of its
+/// `connection.start` (lapin does not keep the server's properties).
+pub async fn broker_version() -> (u32, u32) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let url = amqp_url();
+    let host_port = url
+        .split('@')
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("{url} has no host:port"))
+        .to_string();
+    let mut socket = tokio::net::TcpStream::connect(&host_port)
+        .await
+        .unwrap_or_else(|e| panic!("RabbitMQ is not reachable at {host_port}: {e}"));
+    socket.write_all(b"AMQP\x00\x00\x09\x01").await.unwrap();
+    let mut start = vec![0u8; 4096];
+    let mut len = 0;
+    let key = b"\x07versionS";
+    let version = loop {
+        let n = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut start[len..]))
+            .await
+            .expect("connection.start within 5 s")
+            .unwrap();
+        assert!(n > 0, "the broker closed before connection.start");
+        len += n;
+        if let Some(at) = start[..len].windows(key.len()).position(|w| w == key) {
+            let from = at + key.len();
+            if len >= from + 4 {
+                let size = u32::from_be_bytes(start[from..from + 4].try_into().unwrap()) as usize;
+                if len >= from + 4 + size {
+                    break String::from_utf8_lossy(&start[from + 4..from + 4 + size]).into_owned();
+                }
+            }
+        }
+    };
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
