@@ -130,28 +130,30 @@ impl Session<'_> {
         let settings = self.settings;
         // Consuming and publishing on separate connections: flow control throttles publishing
         // connections, and must not stall the acks that free prefetch slots.
+        let heartbeat_s = settings.amqp.heartbeat_s;
         let consume_conn = broker::connect(&settings.amqp, "consume").await?;
         let publish_conn = match broker::connect(&settings.amqp, "publish").await {
             Ok(conn) => conn,
             Err(e) => {
-                close_connection(&consume_conn).await;
+                close_connections(&[&consume_conn], heartbeat_s).await;
                 return Err(e.into());
             }
         };
         let result = self.consume(shutdown, &consume_conn, &publish_conn).await;
-        close_connection(&consume_conn).await;
-        close_connection(&publish_conn).await;
+        close_connections(&[&consume_conn, &publish_conn], heartbeat_s).await;
         result
     }
 }
 
-async fn close_connection(conn: &Connection) {
-    // Closing requeues every delivery not acked; a dead connection may not answer, so bound it.
-    let _ = tokio::time::timeout(
-        Duration::from_secs(5),
-        conn.close(200, "paraprint closing".into()),
-    )
-    .await;
+/// Closes connections together; closing requeues every delivery not acked. A broker that has
+/// not answered within half a heartbeat (at most 5 s) is taken for gone: behind a silent
+/// partition it never answers, and lapin stops watching heartbeats once a close began.
+async fn close_connections(conns: &[&Connection], heartbeat_s: u16) {
+    let bound = Duration::from_millis((u64::from(heartbeat_s) * 500).min(5_000));
+    let closes = conns
+        .iter()
+        .map(|conn| tokio::time::timeout(bound, conn.close(200, "paraprint closing".into())));
+    futures_util::future::join_all(closes).await;
 }
 
 /// Forwards connection events: blocked state to `blocked`, errors to `errors`.

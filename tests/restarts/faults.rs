@@ -400,7 +400,7 @@ async fn cluster_node_stopped_mid_stream_loses_nothing() {
 
 /// Figures of a silent partition between the worker and the broker.
 struct Partition {
-    /// From the partition to the worker's first new connection: it noticed.
+    /// From the partition to the worker's first new connection: it noticed and reconnects.
     noticed: Duration,
     /// Records in the output queue when the partition began and when it healed.
     before: u32,
@@ -478,9 +478,11 @@ async fn silent_partition_is_noticed_and_healed() {
     let hold = Duration::from_secs(10);
     let partition = partition_mid_stream(&world, &proxy, hold).await;
     let heartbeats = Duration::from_secs(u64::from(HEARTBEAT_S));
+    // Two heartbeats of silence, checked every half heartbeat, then the close of the other
+    // connection (half a heartbeat at most): a busy machine may add a little.
     assert!(
-        partition.noticed <= 3 * heartbeats,
-        "noticed after {:?}, more than about two heartbeats",
+        partition.noticed <= 4 * heartbeats,
+        "reconnected after {:?}, more than about two heartbeats",
         partition.noticed
     );
     assert_eq!(
