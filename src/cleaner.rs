@@ -55,7 +55,8 @@ impl Cleaner {
         clock: Arc<dyn Clock>,
     ) -> Result<Cleaner, StoreError> {
         let engine = Engine::new(settings.boilerplate.clone(), settings.copies.clone())
-            .with_max_paragraphs(settings.limits.max_paragraphs);
+            .with_max_paragraphs(settings.limits.max_paragraphs)
+            .with_line_cache(settings.limits.line_cache_bytes);
         let store: Arc<dyn Store> = match settings.store.backend {
             StoreBackend::Embedded => Arc::new(EmbeddedStore::open(
                 settings.store.clone(),

@@ -89,6 +89,9 @@ pub struct LimitSettings {
     /// Most paragraphs an article may have. Each paragraph costs memory beyond its text (keys,
     /// an audit-trail entry), so this bounds what one article holds while it is in flight.
     pub max_paragraphs: usize,
+    /// Memory for remembering what recent lines gave (their keys and shape), in bytes; 0 turns
+    /// it off. Records are the same either way.
+    pub line_cache_bytes: usize,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

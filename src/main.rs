@@ -178,6 +178,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     paraprint::telemetry::metrics::install(),
                     readiness.clone(),
                     cleaner.store().clone(),
+                    cleaner.engine().clone(),
                     shutdown.clone(),
                 )))
             };

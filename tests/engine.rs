@@ -621,3 +621,41 @@ async fn a_list_of_sentences_is_not_a_menu() {
         assert!(!kept.contains(item), "kept the menu's {item:?}");
     }
 }
+
+/// The line cache changes no record: the development set and the real HTML pages, each cleaned
+/// twice in a row (the second time every line is remembered), give the same bytes as a cleaner
+/// without the cache.
+#[tokio::test]
+async fn the_line_cache_changes_no_record() {
+    let mut without = common::settings();
+    without.limits.line_cache_bytes = 0;
+    let (plain, _) = common::cleaner_with(&without);
+    let (cached, _) = common::cleaner();
+    let devset = common::fixture("eval/devset.jsonl");
+    let mut messages: Vec<Value> = devset
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    for mut page in common::html_pages() {
+        let object = page.as_object_mut().unwrap();
+        object.remove("truth");
+        object.insert("content_type".into(), "text/html".into());
+        messages.push(page);
+    }
+    for round in 0..2 {
+        for message in &messages {
+            assert_eq!(
+                common::record_bytes(&cached, message).await,
+                common::record_bytes(&plain, message).await,
+                "round {round}, {}",
+                message["id"]
+            );
+        }
+    }
+    let stats = cached.engine().line_cache();
+    assert!(
+        stats.hits > stats.misses,
+        "the second round is remembered: {stats:?}"
+    );
+    assert_eq!(plain.engine().line_cache().entries, 0);
+}

@@ -8,11 +8,13 @@
 pub mod decide;
 pub mod html;
 pub mod key;
+pub mod lines;
 pub mod paragraph;
 pub mod shape;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -22,6 +24,7 @@ use crate::article::{
 use crate::config::{BoilerplateSettings, CopySettings};
 pub use decide::{BoilerplateRule, DropReason, DroppedParagraph, Outcome};
 use key::{Key, ParagraphKeys};
+use lines::{LineCache, LineFacts};
 use shape::Shape;
 
 /// Lines with more words than this are never edge markers: a marker is a heading, not prose.
@@ -142,7 +145,12 @@ pub struct Engine {
     allowed: HashMap<String, HashSet<Key>>,
     /// Most paragraphs an article may have (`limits.max_paragraphs`).
     max_paragraphs: usize,
+    /// What each recent line gave, shared by the engine's clones (`limits.line_cache_bytes`).
+    lines: Arc<LineCache>,
 }
+
+/// Line cache of an engine made with [`Engine::new`].
+pub const DEFAULT_LINE_CACHE_BYTES: usize = 16 << 20;
 
 impl Engine {
     pub fn new(boilerplate: BoilerplateSettings, copies: CopySettings) -> Engine {
@@ -169,6 +177,32 @@ impl Engine {
             markers,
             allowed,
             max_paragraphs: usize::MAX,
+            lines: Arc::new(LineCache::new(DEFAULT_LINE_CACHE_BYTES)),
+        }
+    }
+
+    /// Remembers what lines gave in at most `bytes` (0: derives every line every time).
+    pub fn with_line_cache(mut self, bytes: usize) -> Engine {
+        self.lines = Arc::new(LineCache::new(bytes));
+        self
+    }
+
+    /// How the line cache fares.
+    pub fn line_cache(&self) -> lines::LineCacheStats {
+        self.lines.stats()
+    }
+
+    /// What the engine derives from one line: its keys, its shape, whether it is a marker.
+    fn derive_line(&self, line: &str) -> LineFacts {
+        let normalized = key::normalize(line);
+        let keys = key::keys_of_normalized(&normalized);
+        let shape = Shape::of(line);
+        let marker =
+            keys.is_some() && shape.words <= MARKER_MAX_WORDS && self.is_marker(&normalized, shape);
+        LineFacts {
+            keys,
+            shape,
+            marker,
         }
     }
 
@@ -247,14 +281,21 @@ impl Engine {
         let mut paras = Vec::with_capacity(lines.len());
         let mut title_checks: Vec<bool> = Vec::new();
         let mut content_templates: Vec<Option<usize>> = Vec::new();
-        for (index, line) in lines.into_iter().enumerate() {
-            if line.is_empty() {
-                continue; // an HTML page with no text at all
-            }
+        // An HTML page with no text at all is one empty line.
+        let lines: Vec<(usize, &str)> = lines
+            .into_iter()
+            .enumerate()
+            .filter(|(_, line)| !line.is_empty())
+            .collect();
+        let texts: Vec<&str> = lines.iter().map(|(_, line)| *line).collect();
+        let derived = self.lines.derive_all(&texts, |line| self.derive_line(line));
+        for ((index, line), facts) in lines.into_iter().zip(derived) {
             let start = line.as_ptr() as usize - body.as_ptr() as usize;
-            let normalized = key::normalize(line);
-            let keys = key::keys_of_normalized(&normalized);
-            let shape = Shape::of(line);
+            let LineFacts {
+                keys,
+                shape,
+                marker,
+            } = facts;
             let (mut content_slot, mut template_slot) = (0, 0);
             if let Some(k) = keys {
                 content_slot = *content_slots.entry(k.content).or_insert_with(|| {
@@ -270,9 +311,6 @@ impl Engine {
                 });
                 content_templates[content_slot].get_or_insert(template_slot);
             }
-            let marker = keys.is_some()
-                && shape.words <= MARKER_MAX_WORDS
-                && self.is_marker(&normalized, shape);
             paras.push(Para {
                 range: start..start + line.len(),
                 keys,

@@ -90,6 +90,22 @@ fn describe() {
         "paraprint_store_size",
         "Size of the state store, by measure (entries of each kind, or bytes)."
     );
+    describe_counter!(
+        "paraprint_line_cache_hits_total",
+        "Lines whose keys and shape the line cache remembered (limits.line_cache_bytes)."
+    );
+    describe_counter!(
+        "paraprint_line_cache_misses_total",
+        "Lines the engine derived because the line cache did not hold them."
+    );
+    describe_gauge!(
+        "paraprint_line_cache_bytes",
+        "Bytes the line cache holds, as its budget counts them (lines plus a per-entry overhead)."
+    );
+    describe_gauge!(
+        "paraprint_line_cache_entries",
+        "Lines the line cache holds."
+    );
     describe_histogram!(
         "paraprint_article_seconds",
         Unit::Seconds,

@@ -15,6 +15,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::clean::Engine;
 use crate::store::Store;
 
 /// A probe that waits longer than this for the store counts it as down.
@@ -42,6 +43,8 @@ struct Shared {
     metrics: PrometheusHandle,
     readiness: Arc<Readiness>,
     store: Arc<dyn Store>,
+    /// For its line cache's figures.
+    engine: Engine,
 }
 
 /// Binds `metrics.listen`; port 0 picks a free port, which the returned listener knows.
@@ -58,6 +61,7 @@ pub async fn serve(
     metrics: PrometheusHandle,
     readiness: Arc<Readiness>,
     store: Arc<dyn Store>,
+    engine: Engine,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
     let address: Option<SocketAddr> = listener.local_addr().ok();
@@ -70,6 +74,7 @@ pub async fn serve(
             metrics,
             readiness,
             store,
+            engine,
         });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown.cancelled_owned())
@@ -82,6 +87,11 @@ async fn render_metrics(State(shared): State<Shared>) -> impl IntoResponse {
             metrics::gauge!("paraprint_store_size", "measure" => measure).set(value as f64);
         }
     }
+    let lines = shared.engine.line_cache();
+    metrics::counter!("paraprint_line_cache_hits_total").absolute(lines.hits);
+    metrics::counter!("paraprint_line_cache_misses_total").absolute(lines.misses);
+    metrics::gauge!("paraprint_line_cache_bytes").set(lines.bytes as f64);
+    metrics::gauge!("paraprint_line_cache_entries").set(lines.entries as f64);
     shared.metrics.run_upkeep();
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
