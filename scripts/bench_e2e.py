@@ -4,6 +4,8 @@
     python3 scripts/bench_e2e.py                      # N = 20,000, 2 rounds of each store
     python3 scripts/bench_e2e.py --n 5000 --rounds 2 --json /tmp/e2e.json
     python3 scripts/bench_e2e.py --stores embedded    # without Redis
+    python3 scripts/bench_e2e.py --stores embedded --stream /tmp/stream.jsonl --before /tmp/paraprint-old \
+        --latency-seconds 0                           # a given stream; an earlier build alongside
 
 Needs RabbitMQ (guest/guest on 127.0.0.1:5672: `rabbitmq-server -detached`) and, for the Redis
 rounds, Redis on 127.0.0.1:6379 (`redis-server --daemonize yes`), both on this machine (the
@@ -12,10 +14,12 @@ AMQP 0-9-1 and RESP itself.
 
 What it does:
 1. Builds `paraprint` and `examples/passthrough.rs` (`--no-build` skips this).
-2. Writes a stream of N raw articles made from the repository's fixtures (see `build_stream`).
+2. Writes a stream of N raw articles made from the repository's fixtures (see `build_stream`),
+   or takes the first N articles of `--stream FILE` (all of them without `--n`).
 3. Throughput rounds, alternating pass-through, paraprint (embedded), pass-through, paraprint
    (Redis), ..., and a last pass-through, so every paraprint round has a pass-through round on
-   each side. Each round pre-fills the input queue with the N articles (`paraprint publish`, with
+   each side. With `--before BIN` each round also runs that binary (an earlier build, embedded
+   store) between pass-throughs: the variant `before`. Each round pre-fills the input queue with the N articles (`paraprint publish`, with
    confirms), starts the consumer process, times from its start until the output queue holds N
    records (a passive `queue.declare` every 20 ms), samples CPU time (utime + stime) of the
    process and of the broker (`beam.smp`) and the process's peak RSS (VmHWM) from /proc, then
@@ -605,13 +609,24 @@ class Bench:
         subprocess.run(cmd, cwd=ROOT, check=True)
 
     def write_stream(self):
-        stream = Stream(self.args.html_share, self.args.copy_share, self.args.seed)
         self.stream_file = self.tmp / "stream.jsonl"
         total, html_count = 0, 0
+        if self.args.stream:
+            # The first --n articles of the file (all of them without --n).
+            lines = []
+            with open(self.args.stream, "rb") as f:
+                for line in f:
+                    if line.strip():
+                        lines.append(line.rstrip(b"\n"))
+                    if self.args.n and len(lines) == self.args.n:
+                        break
+            self.args.n = len(lines)
+        else:
+            stream = Stream(self.args.html_share, self.args.copy_share, self.args.seed)
+            lines = (stream.next("e2e-")[1] for _ in range(self.args.n))
         with self.stream_file.open("wb") as f:
-            for _ in range(self.args.n):
-                _, line = stream.next("e2e-")
-                html_count += b'"content_type": "text/html"' in line[:2000]
+            for line in lines:
+                html_count += b'"content_type": "text/html"' in line[:2000] or b'"content_type":"text/html"' in line[:2000]
                 total += len(line)
                 f.write(line + b"\n")
         self.stream_bytes = total
@@ -658,6 +673,10 @@ class Bench:
                 str(self.args.prefetch),
             ]
             env = self.env()
+        elif variant == "before":
+            # Another build of paraprint (--before), with the embedded store.
+            cmd = [self.args.before, "run"]
+            env = self.env("embedded", round_no)
         else:
             cmd = [str(self.paraprint), "run"]
             env = self.env(variant, round_no)
@@ -883,6 +902,8 @@ class Bench:
         for _ in range(self.args.rounds):
             for store in self.args.stores:
                 order += ["passthrough", store]
+            if self.args.before:
+                order += ["passthrough", "before"]
         order.append("passthrough")
         for round_no, variant in enumerate(order):
             self.throughput_round(variant, round_no)
@@ -897,9 +918,12 @@ class Bench:
                 summary[variant]["latency"] = self.latency[variant]
         return summary
 
+    def variants(self):
+        return ["passthrough", *self.args.stores, *(["before"] if self.args.before else [])]
+
     def summarise(self):
         summary = {}
-        for variant in ["passthrough", *self.args.stores]:
+        for variant in self.variants():
             rows = [r for r in self.rounds if r["variant"] == variant]
             summary[variant] = {
                 key: statistics.median(r[key] for r in rows)
@@ -917,7 +941,7 @@ class Bench:
             summary[variant]["peak_rss_mb"] = max(r["peak_rss_mb"] for r in rows)
             summary[variant]["rounds"] = len(rows)
         # Each paraprint round against the mean of the pass-through rounds on either side.
-        for store in self.args.stores:
+        for store in self.variants()[1:]:
             ratios = []
             for r in self.rounds:
                 if r["variant"] != store:
@@ -934,8 +958,13 @@ class Bench:
 
 
 def markdown(bench, summary):
-    names = {"passthrough": "pass-through (lapin)", "embedded": "paraprint, embedded store", "redis": "paraprint, Redis"}
-    targets = {"embedded": 0.9, "redis": 0.8}
+    names = {
+        "passthrough": "pass-through (lapin)",
+        "embedded": "paraprint, embedded store",
+        "redis": "paraprint, Redis",
+        "before": f"--before {bench.args.before}, embedded store",
+    }
+    targets = {"embedded": 0.9, "redis": 0.8, "before": "–"}
     out = []
     out.append(
         "| variant | articles/s | MB/s | p50 latency | p99 latency | peak RSS | worker CPU / article "
@@ -982,7 +1011,12 @@ def markdown(bench, summary):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--n", type=int, default=20000, help="articles per throughput round (20000)")
+    p.add_argument("--n", type=int, help="articles per throughput round (20000; with --stream, all of it)")
+    p.add_argument("--stream", help="JSON-lines file of raw articles to drain instead of the generated stream")
+    p.add_argument(
+        "--before",
+        help="another paraprint binary (an earlier build), run with the embedded store after each round",
+    )
     p.add_argument("--rounds", type=int, default=2, help="rounds of each store (2)")
     p.add_argument("--stores", default="embedded,redis", help="embedded,redis (the default), or one of them")
     p.add_argument("--prefetch", type=int, default=200, help="prefetch of both consumers (200)")
@@ -1005,6 +1039,8 @@ def main():
     p.add_argument("--keep-temp", action="store_true", help="keep the stream file and the logs")
     args = p.parse_args()
     args.stores = [s for s in args.stores.split(",") if s]
+    if args.n is None and not args.stream:
+        args.n = 20000
     if any(s not in ("embedded", "redis") for s in args.stores) or not args.stores:
         p.error("--stores takes embedded, redis or both")
 

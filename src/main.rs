@@ -17,6 +17,11 @@ use paraprint::store::SystemClock;
 use paraprint::telemetry::server::{self, Readiness};
 use tokio_util::sync::CancellationToken;
 
+/// mimalloc: articles are many short-lived allocations across threads, where glibc's malloc
+/// spent about a tenth of the worker's CPU (BENCHMARKS.md, "Worker CPU").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     version,
