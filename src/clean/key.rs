@@ -137,17 +137,18 @@ fn normalize_general(text: &str) -> String {
 /// A property test checks it agrees with the general path.
 fn normalize_ascii(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len());
-    let mut pending_space = false;
-    for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() {
-            if pending_space {
-                out.push(b' ');
-                pending_space = false;
-            }
-            out.push(b.to_ascii_lowercase());
-        } else {
-            pending_space = !out.is_empty();
+    // Words (runs of letters and digits) are copied whole, lowercased, one space between them.
+    for word in text
+        .as_bytes()
+        .split(|b| !b.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(b' ');
         }
+        let start = out.len();
+        out.extend_from_slice(word);
+        out[start..].make_ascii_lowercase();
     }
     String::from_utf8(out).expect("ASCII in, ASCII out")
 }

@@ -134,7 +134,7 @@ fn read_line_capped(
             break;
         }
         read_any = true;
-        let (piece, done) = match chunk.iter().position(|&b| b == b'\n') {
+        let (piece, done) = match memchr::memchr(b'\n', chunk) {
             Some(pos) => (&chunk[..pos], true),
             None => (chunk, false),
         };
