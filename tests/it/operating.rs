@@ -129,6 +129,11 @@ async fn metrics_count_what_went_in_and_out() {
             &["measure=\"template_keys\""]
         ) > 0.0
     );
+    // Every line the engine keyed went through the line cache: a hit or a miss.
+    let lines = sample_sum(&text, "paraprint_line_cache_hits_total", &[])
+        + sample_sum(&text, "paraprint_line_cache_misses_total", &[]);
+    assert!(lines >= kept, "{lines} lines looked up, {kept} kept");
+    assert!(sample_sum(&text, "paraprint_line_cache_bytes", &[]) > 0.0);
     // The container health check: `paraprint health [--ready]` asks the same endpoints.
     let listen = format!("127.0.0.1:{port}");
     let health = |ready: bool| {
