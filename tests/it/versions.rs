@@ -174,15 +174,7 @@ async fn a_quorum_queue_declared_without_a_limit_has_the_versions_default() {
 #[tokio::test]
 async fn output_and_dead_letter_queues_keep_a_message_returned_many_times() {
     let world = World::new();
-    let conn = connect().await;
-    let channel = conn.create_channel().await.unwrap();
-    paraprint::broker::declare_topology(&channel, &world.settings.topology)
-        .await
-        .unwrap();
-    channel
-        .confirm_select(ConfirmSelectOptions::default())
-        .await
-        .unwrap();
+    let (_conn, channel) = world.confirming_channel().await;
     let topology = &world.settings.topology;
     publish_confirmed(
         &channel,

@@ -182,8 +182,9 @@ impl World {
         Running { shutdown, handle }
     }
 
-    /// Declares the topology (as a worker would) and publishes every payload, confirmed.
-    pub async fn publish(&self, payloads: &[Vec<u8>]) {
+    /// A connection and a channel in confirm mode, with the topology declared as a worker
+    /// would.
+    pub async fn confirming_channel(&self) -> (Connection, lapin::Channel) {
         let conn = connect().await;
         let channel = conn.create_channel().await.unwrap();
         paraprint::broker::declare_topology(&channel, &self.settings.topology)
@@ -193,6 +194,12 @@ impl World {
             .confirm_select(ConfirmSelectOptions::default())
             .await
             .unwrap();
+        (conn, channel)
+    }
+
+    /// Declares the topology (as a worker would) and publishes every payload, confirmed.
+    pub async fn publish(&self, payloads: &[Vec<u8>]) {
+        let (conn, channel) = self.confirming_channel().await;
         let t = &self.settings.topology;
         let mut confirms = Vec::new();
         for payload in payloads {
