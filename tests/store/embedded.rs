@@ -6,7 +6,12 @@ use std::sync::Arc;
 use paraprint::config::StoreSettings;
 use paraprint::store::{EmbeddedStore, Store};
 
-use crate::suite::{COUNT_CAP, Subject, WINDOW_MS, clock, observation, settings};
+use crate::suite::{COUNT_CAP, Subject, WINDOW_MS, clock, footer, observation, settings};
+
+/// An in-memory store with these settings, on its own clock.
+fn memory_store(tweak: impl FnOnce(&mut StoreSettings)) -> EmbeddedStore {
+    EmbeddedStore::new(settings(tweak), WINDOW_MS, COUNT_CAP, clock())
+}
 
 async fn in_memory(tweak: impl FnOnce(&mut StoreSettings)) -> Subject {
     let clock = clock();
@@ -59,10 +64,6 @@ fn open(path: &std::path::Path, tweak: impl FnOnce(&mut StoreSettings)) -> Embed
         clock(),
     )
     .unwrap()
-}
-
-fn footer() -> Vec<String> {
-    vec!["subscribe to our newsletter".into()]
 }
 
 /// What was learned, and the outcomes, survive a restart; with snapshots in between too.
@@ -150,15 +151,10 @@ async fn one_folder_one_process() {
 
 #[tokio::test]
 async fn past_the_global_cap_the_least_recently_seen_source_gives_way() {
-    let store = EmbeddedStore::new(
-        settings(|s| {
-            s.max_keys_per_source = 100;
-            s.max_template_keys = 150;
-        }),
-        WINDOW_MS,
-        COUNT_CAP,
-        clock(),
-    );
+    let store = memory_store(|s| {
+        s.max_keys_per_source = 100;
+        s.max_template_keys = 150;
+    });
     store
         .observe(&observation("old1", "old", &footer()))
         .await
@@ -184,12 +180,7 @@ async fn past_the_global_cap_the_least_recently_seen_source_gives_way() {
 
 #[tokio::test]
 async fn remembered_outcomes_are_capped() {
-    let store = EmbeddedStore::new(
-        settings(|s| s.max_outcomes = 2),
-        WINDOW_MS,
-        COUNT_CAP,
-        clock(),
-    );
+    let store = memory_store(|s| s.max_outcomes = 2);
     let outcome = |n: u8| paraprint::clean::Outcome {
         digest: [n; 16],
         duplicate_of: None,
@@ -215,12 +206,7 @@ async fn remembered_outcomes_are_capped() {
 
 #[tokio::test]
 async fn past_the_per_source_cap_the_least_recently_seen_key_goes() {
-    let store = EmbeddedStore::new(
-        settings(|s| s.max_keys_per_source = 20),
-        WINDOW_MS,
-        COUNT_CAP,
-        clock(),
-    );
+    let store = memory_store(|s| s.max_keys_per_source = 20);
     store
         .observe(&observation("b0", "busy", &footer()))
         .await

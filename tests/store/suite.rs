@@ -48,7 +48,8 @@ pub fn observation(id: &str, source: &str, lines: &[String]) -> Observation {
     }
 }
 
-fn footer() -> Vec<String> {
+/// A line every source prints: what the suite counts as boilerplate.
+pub fn footer() -> Vec<String> {
     vec!["subscribe to our newsletter".into()]
 }
 
