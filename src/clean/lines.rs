@@ -108,9 +108,13 @@ impl LineCache {
         }
         let remembered: Vec<Option<LineFacts>> = {
             let mut inner = self.lock();
+            // A line too long to be kept is never looked up (nor hashed).
             let found: Vec<Option<LineFacts>> = lines
                 .iter()
-                .map(|line| inner.lines.get(*line).copied())
+                .map(|line| match line.len() > MAX_LINE_BYTES {
+                    true => None,
+                    false => inner.lines.get(*line).copied(),
+                })
                 .collect();
             let hits = found.iter().filter(|f| f.is_some()).count() as u64;
             inner.stats.hits += hits;
