@@ -33,7 +33,7 @@
 //! prose, when that share reaches `copies.containment`; text the source's other pages share
 //! counts only for an article repeating a recent headline of the source.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -125,7 +125,7 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
     let mut reasons: Vec<Option<DropReason>> = vec![None; paras.len()];
 
     // 1–3: exact, stateless.
-    let mut seen = HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     for (i, p) in paras.iter().enumerate() {
         reasons[i] = match p.keys {
             None => Some(DropReason::Empty),

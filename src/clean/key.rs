@@ -153,6 +153,103 @@ fn normalize_ascii(text: &str) -> String {
     String::from_utf8(out).expect("ASCII in, ASCII out")
 }
 
+/// Whitespace-separated tokens of a line, as [`super::shape::Shape`] counts them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TokenCounts {
+    /// Tokens with a letter or digit.
+    pub words: usize,
+    /// Tokens whose core (first to last letter or digit) is digits, '.', ',' and '%' only.
+    pub numbers: usize,
+}
+
+/// [`normalize`] and the token counts of text in one pass, for ASCII text and text the Latin
+/// fast path knows (`None` for any other): the engine derives both for every line it has not
+/// seen, and each costs a pass of its own otherwise. A property test checks it agrees with
+/// `normalize` and `Shape::of`.
+pub fn normalize_counting(text: &str) -> Option<(String, TokenCounts)> {
+    let mut counter = TokenCounter::new();
+    if text.is_ascii() {
+        let mut out = Vec::with_capacity(text.len());
+        let mut pending_space = false;
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if pending_space {
+                    out.push(b' ');
+                    pending_space = false;
+                }
+                out.push(b.to_ascii_lowercase());
+                counter.alnum(b.is_ascii_digit());
+                continue;
+            }
+            pending_space = !out.is_empty();
+            match b {
+                b' ' | b'\t'..=b'\r' => counter.space(),
+                _ => counter.other(matches!(b, b'.' | b',' | b'%')),
+            }
+        }
+        let out = String::from_utf8(out).expect("ASCII in, ASCII out");
+        return Some((out, counter.finish()));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        let (folded, is_gap) = latin_fold(c)?;
+        // Every character the Latin path knows is a letter, a digit or a gap, never both.
+        match () {
+            _ if !is_gap => counter.alnum(c.is_ascii_digit()),
+            _ if c.is_whitespace() => counter.space(),
+            _ => counter.other(matches!(c, '.' | ',' | '%')),
+        }
+        push_collapsed(&mut out, &mut pending_space, folded, is_gap);
+    }
+    Some((out, counter.finish()))
+}
+
+/// Counts whitespace-separated tokens as `Shape::of` does, fed one character at a time.
+struct TokenCounter {
+    counts: TokenCounts,
+    /// The open token has a letter or digit.
+    has_alnum: bool,
+    /// The open token's core so far (first to last letter or digit) is a number's.
+    numeric: bool,
+    /// A character no number holds came after the open token's last letter or digit.
+    stray: bool,
+}
+
+impl TokenCounter {
+    fn new() -> Self {
+        TokenCounter {
+            counts: TokenCounts::default(),
+            has_alnum: false,
+            numeric: true,
+            stray: false,
+        }
+    }
+
+    fn alnum(&mut self, digit: bool) {
+        self.numeric &= digit && !(self.has_alnum && self.stray);
+        self.has_alnum = true;
+        self.stray = false;
+    }
+
+    fn other(&mut self, in_numbers: bool) {
+        self.stray |= !in_numbers;
+    }
+
+    fn space(&mut self) {
+        if self.has_alnum {
+            self.counts.words += 1;
+            self.counts.numbers += usize::from(self.numeric);
+        }
+        (self.has_alnum, self.numeric, self.stray) = (false, true, false);
+    }
+
+    fn finish(mut self) -> TokenCounts {
+        self.space();
+        self.counts
+    }
+}
+
 /// The same recipe for text whose every non-ASCII character is one of the common ones in
 /// Western news copy (typographic quotes and dashes, the ellipsis, guillemets, no-break space,
 /// bullets, Latin-1 letters), for which NFKC_Casefold is known and does not depend on the
@@ -162,18 +259,23 @@ fn normalize_latin(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {
-        let (c, is_gap) = match c {
-            c if c.is_ascii() => (c.to_ascii_lowercase(), !c.is_ascii_alphanumeric()),
-            '\u{a0}' | '\u{ab}' | '\u{bb}' | '\u{b7}' | '\u{d7}' | '\u{f7}' | '\u{2013}'
-            | '\u{2014}' | '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' | '\u{2022}'
-            | '\u{2026}' => (c, true),
-            'à'..='ö' | 'ø'..='ÿ' => (c, false),
-            'À'..='Ö' | 'Ø'..='Þ' => (char::from_u32(c as u32 + 0x20)?, false),
-            _ => return None,
-        };
+        let (c, is_gap) = latin_fold(c)?;
         push_collapsed(&mut out, &mut pending_space, c, is_gap);
     }
     Some(out)
+}
+
+/// A character the Latin fast path knows, folded, and whether it is a gap; `None` otherwise.
+fn latin_fold(c: char) -> Option<(char, bool)> {
+    Some(match c {
+        c if c.is_ascii() => (c.to_ascii_lowercase(), !c.is_ascii_alphanumeric()),
+        '\u{a0}' | '\u{ab}' | '\u{bb}' | '\u{b7}' | '\u{d7}' | '\u{f7}' | '\u{2013}'
+        | '\u{2014}' | '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' | '\u{2022}'
+        | '\u{2026}' => (c, true),
+        'à'..='ö' | 'ø'..='ÿ' => (c, false),
+        'À'..='Ö' | 'Ø'..='Þ' => (char::from_u32(c as u32 + 0x20)?, false),
+        _ => return None,
+    })
 }
 
 /// Whether the text holds a decimal digit of any script.
@@ -277,6 +379,14 @@ mod properties {
         chars
     }
 
+    fn counting_agrees(s: &str) -> Result<(), TestCaseError> {
+        let (normalized, counts) = super::normalize_counting(s).expect("a text it knows");
+        let shape = crate::clean::shape::Shape::of(s);
+        prop_assert_eq!(normalized, super::normalize(s));
+        prop_assert_eq!((counts.words, counts.numbers), (shape.words, shape.numbers));
+        Ok(())
+    }
+
     proptest! {
         /// The ASCII fast path agrees with the general one (forced by a trailing U+3000, which
         /// NFKC turns into a plain space).
@@ -304,6 +414,19 @@ mod properties {
             if let Some(fast) = super::normalize_latin(&s) {
                 prop_assert_eq!(fast, super::normalize_general(&s));
             }
+        }
+
+        /// The one-pass path gives what `normalize` and `Shape::of` give apart.
+        #[test]
+        fn counting_pass_agrees(s in "[\\x00-\\x7f]{0,64}|[a-z0-9 .,%$()'-]{0,64}") {
+            counting_agrees(&s)?;
+        }
+
+        #[test]
+        fn latin_counting_pass_agrees(s in proptest::collection::vec(
+            proptest::sample::select(latin_known()), 0..48,
+        )) {
+            counting_agrees(&s.into_iter().collect::<String>())?;
         }
 
         #[test]

@@ -12,7 +12,6 @@
 //! back: its first sighting leaves only a 64-bit hash behind. A unique paragraph then costs a
 //! hash, not a copy of its text and an eviction.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::hash::BuildHasher;
 use std::sync::Mutex;
@@ -60,7 +59,7 @@ struct Inner {
     lines: LruCache<Box<str>, LineFacts>,
     /// Hashes of lines seen once since it was last cleared: a line is remembered at its second
     /// sighting. A collision only lets a line in at its first.
-    seen_once: HashSet<u64>,
+    seen_once: foldhash::HashSet<u64>,
     hasher: foldhash::fast::RandomState,
     stats: LineCacheStats,
 }
@@ -84,7 +83,7 @@ impl LineCache {
             budget,
             inner: Mutex::new(Inner {
                 lines: LruCache::unbounded(),
-                seen_once: HashSet::new(),
+                seen_once: foldhash::HashSet::default(),
                 hasher: foldhash::fast::RandomState::default(),
                 stats: LineCacheStats::default(),
             }),

@@ -194,9 +194,11 @@ impl Engine {
 
     /// What the engine derives from one line: its keys, its shape, whether it is a marker.
     fn derive_line(&self, line: &str) -> LineFacts {
-        let normalized = key::normalize(line);
+        let (normalized, shape) = match key::normalize_counting(line) {
+            Some((normalized, counts)) => (normalized, Shape::of_counted(line, counts)),
+            None => (key::normalize(line), Shape::of(line)),
+        };
         let keys = key::keys_of_normalized(&normalized);
-        let shape = Shape::of(line);
         let marker =
             keys.is_some() && shape.words <= MARKER_MAX_WORDS && self.is_marker(&normalized, shape);
         LineFacts {
@@ -276,8 +278,9 @@ impl Engine {
 
         let mut contents: Vec<Key> = Vec::new();
         let mut templates: Vec<Key> = Vec::new();
-        let mut content_slots: HashMap<Key, usize> = HashMap::new();
-        let mut template_slots: HashMap<Key, usize> = HashMap::new();
+        // Keys are SHA-256 outputs: a fast hash is as good as a keyed one here.
+        let mut content_slots: foldhash::HashMap<Key, usize> = HashMap::default();
+        let mut template_slots: foldhash::HashMap<Key, usize> = HashMap::default();
         let mut paras = Vec::with_capacity(lines.len());
         let mut title_checks: Vec<bool> = Vec::new();
         let mut content_templates: Vec<Option<usize>> = Vec::new();

@@ -2,6 +2,8 @@
 //! reads as a sentence. The boilerplate guard rails use these to ask for more evidence before
 //! dropping prose, and the trailing zone drops only what does not look like prose.
 
+use super::key::TokenCounts;
+
 /// The shape of one paragraph's original text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shape {
@@ -46,6 +48,15 @@ impl Shape {
             words,
             sentence_like: starts_like_sentence(text) && ends_like_sentence(text),
             numbers,
+        }
+    }
+
+    /// The shape of text whose tokens were counted in the pass that normalized it.
+    pub fn of_counted(text: &str, counts: TokenCounts) -> Shape {
+        Shape {
+            words: counts.words,
+            sentence_like: starts_like_sentence(text) && ends_like_sentence(text),
+            numbers: counts.numbers,
         }
     }
 
