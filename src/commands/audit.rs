@@ -8,12 +8,13 @@
 //! every message in memory meanwhile: an audit is for test and staging streams, not for a
 //! production backlog.
 
-use lapin::options::{BasicAckOptions, BasicGetOptions, BasicNackOptions};
-use lapin::{Acker, Channel};
+use std::io::BufRead;
+use std::path::Path;
+use std::process::ExitCode;
 
+use super::input::{self, JsonLines};
 use crate::audit::{self, Output, Report};
-use crate::broker;
-use crate::commands::redrive::{UNMARKED, code_of};
+use crate::broker::{Client, Held, UNMARKED};
 use crate::config::Settings;
 
 /// What the audit saw beyond the report: the input queue's backlog.
@@ -29,43 +30,61 @@ impl Outcome {
     }
 }
 
-/// The lines of a JSON-lines file as `paraprint publish` sends them.
-pub fn published_lines(input: &mut impl std::io::BufRead) -> std::io::Result<Vec<Vec<u8>>> {
-    let mut lines = Vec::new();
-    let mut line = Vec::new();
-    while input.read_until(b'\n', &mut line)? > 0 {
-        while matches!(line.last(), Some(b'\n' | b'\r')) {
-            line.pop();
-        }
-        if !line.iter().all(u8::is_ascii_whitespace) {
-            lines.push(std::mem::take(&mut line));
-        }
-        line.clear();
+/// Audits the published file against the queues; exit 0 when the promise holds. `json` prints
+/// the report on standard output.
+pub async fn main(
+    settings: &Settings,
+    path: &Path,
+    take: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let inputs = published_lines(input::open(path)?.reader)?;
+    let outcome = run(settings, &inputs, take).await?;
+    if json {
+        let mut value = serde_json::to_value(&outcome.report)?;
+        value["input_waiting"] = outcome.input_waiting.into();
+        value["holds"] = outcome.holds().into();
+        println!("{value}");
     }
-    Ok(lines)
+    eprint!("{}", outcome.report.summary());
+    if outcome.input_waiting > 0 {
+        eprintln!(
+            "paraprint: {} inputs still wait in {}: run the audit once the workers are done",
+            outcome.input_waiting, settings.topology.input_queue
+        );
+    }
+    Ok(if outcome.holds() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The lines of a JSON-lines file as `paraprint publish` sends them.
+pub fn published_lines(input: impl BufRead) -> std::io::Result<Vec<Vec<u8>>> {
+    let mut lines = JsonLines::new(input);
+    let mut published = Vec::new();
+    while let Some(line) = lines.next_line(None)? {
+        published.push(line.bytes.to_vec());
+    }
+    Ok(published)
 }
 
 pub async fn run(settings: &Settings, inputs: &[Vec<u8>], take: bool) -> anyhow::Result<Outcome> {
-    let connection = broker::connect(&settings.amqp, "audit").await?;
-    let channel = connection.create_channel().await?;
+    let client = Client::open(&settings.amqp, "audit").await?;
     let topology = &settings.topology;
-    let input_waiting = broker::ready_count(&channel, &topology.input_queue).await?;
-    let (records, record_ackers) = get_all(&channel, &topology.output_queue, false).await?;
-    let (dead, dead_ackers) = get_all(&channel, &topology.dead_queue, true).await?;
+    let input_waiting = client.ready_count(&topology.input_queue).await?;
+    let (records, record_held) = get_all(&client, &topology.output_queue, false).await?;
+    let (dead, dead_held) = get_all(&client, &topology.dead_queue, true).await?;
     let report = audit::audit(inputs, &records, &dead);
-    for acker in record_ackers.iter().chain(&dead_ackers) {
+    for held in record_held.iter().chain(&dead_held) {
         if take {
-            acker.ack(BasicAckOptions::default()).await?;
+            held.ack().await?;
         } else {
-            acker
-                .nack(BasicNackOptions {
-                    requeue: true,
-                    ..Default::default()
-                })
-                .await?;
+            held.give_back().await?;
         }
     }
-    let _ = connection.close(200, "audit done".into()).await;
+    client.close("audit done").await;
     Ok(Outcome {
         report,
         input_waiting,
@@ -74,29 +93,21 @@ pub async fn run(settings: &Settings, inputs: &[Vec<u8>], take: bool) -> anyhow:
 
 /// Every ready message of `queue`, unacked.
 async fn get_all(
-    channel: &Channel,
+    client: &Client,
     queue: &str,
     dead: bool,
-) -> anyhow::Result<(Vec<Output>, Vec<Acker>)> {
+) -> anyhow::Result<(Vec<Output>, Vec<Held>)> {
     let mut outputs = Vec::new();
-    let mut ackers = Vec::new();
-    while let Some(got) = channel
-        .basic_get(queue.into(), BasicGetOptions::default())
-        .await?
-    {
-        let delivery = got.delivery;
+    let mut held = Vec::new();
+    while let Some(got) = client.get(queue).await? {
+        held.push(got.held());
         outputs.push(Output {
-            message_id: delivery
-                .properties
-                .message_id()
-                .as_ref()
-                .map(|id| id.to_string()),
+            message_id: got.message_id().map(str::to_string),
             code: dead
-                .then(|| code_of(delivery.properties.headers().as_ref()))
+                .then(|| got.dead_letter_code())
                 .filter(|code| code != UNMARKED),
-            body: delivery.data,
+            body: got.into_data(),
         });
-        ackers.push(delivery.acker);
     }
-    Ok((outputs, ackers))
+    Ok((outputs, held))
 }

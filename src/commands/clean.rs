@@ -1,14 +1,51 @@
 //! `paraprint clean` and `paraprint learn`: JSON lines in, through the same three steps as the
 //! worker; `clean` prints records (or explanations), `learn` only primes the store.
 
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
 
-use indicatif::{ProgressBar, ProgressStyle};
-
+use super::input::{self, JsonLines};
 use crate::article::{ErrorCode, InputError};
 use crate::clean::{BoilerplateRule, DropReason};
 use crate::cleaner::{CleanError, Cleaned, Cleaner};
 use crate::config::Settings;
+use crate::store::SystemClock;
+
+/// `paraprint clean` (`Output::Records` or `Output::Explain`) and `paraprint learn`
+/// (`Output::Nothing`) over a file or standard input; exit 1 when some lines could not be
+/// cleaned.
+pub async fn main(settings: &Settings, path: &Path, output: Output) -> anyhow::Result<ExitCode> {
+    let cleaner = Cleaner::from_settings(settings, Arc::new(SystemClock))?;
+    let mut opened = input::open(path)?;
+    let options = Options {
+        output,
+        progress: input::wants_progress().then_some(opened.size),
+    };
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    let summary = run(
+        settings,
+        &cleaner,
+        &mut opened.reader,
+        &mut stdout,
+        &mut io::stderr(),
+        &options,
+    )
+    .await?;
+    if output == Output::Nothing {
+        eprintln!("paraprint: learned from {} articles", summary.records);
+    }
+    if summary.bad_lines > 0 {
+        eprintln!(
+            "paraprint: {} of {} lines could not be cleaned (see above)",
+            summary.bad_lines,
+            summary.bad_lines + summary.records
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
 /// What a run did, for the exit code and the closing line.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -45,28 +82,21 @@ pub async fn run(
     options: &Options,
 ) -> anyhow::Result<Summary> {
     let max = settings.limits.max_message_bytes;
-    let progress = options.progress.map(progress_bar);
+    let progress = options.progress.map(input::bytes_bar);
     let mut summary = Summary::default();
-    let mut line = Vec::new();
-    for number in 1.. {
-        let Some(length) = read_line_capped(input, &mut line, max)? else {
-            break;
-        };
-        if let Some(bar) = &progress {
-            bar.inc(length as u64 + 1);
-        }
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let result = if length > max {
+    let mut lines = JsonLines::capped(input, max);
+    while let Some(line) = lines.next_line(progress.as_ref())? {
+        let number = line.number;
+        let result = if line.length > max {
             Err(CleanError::Input(InputError {
                 code: ErrorCode::TooLarge,
                 message: format!(
-                    "line is {length} bytes; the limit is {max} (limits.max_message_bytes)"
+                    "line is {} bytes; the limit is {max} (limits.max_message_bytes)",
+                    line.length
                 ),
             }))
         } else {
-            cleaner.clean(&line).await
+            cleaner.clean(line.bytes).await
         };
         match result {
             Ok(cleaned) => {
@@ -96,65 +126,6 @@ pub async fn run(
     }
     out.flush()?;
     Ok(summary)
-}
-
-/// Whether to draw a progress bar: only for a person watching stderr.
-pub fn wants_progress() -> bool {
-    io::stderr().is_terminal()
-}
-
-fn progress_bar(total: Option<u64>) -> ProgressBar {
-    match total {
-        Some(bytes) => ProgressBar::new(bytes).with_style(
-            ProgressStyle::with_template(
-                "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-            )
-            .expect("valid template"),
-        ),
-        None => ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec}")
-                .expect("valid template"),
-        ),
-    }
-}
-
-/// Reads one line (without its `\n` or `\r\n`) into `buf`, keeping at most `max + 1` bytes so
-/// a huge line cannot exhaust memory. Returns the line's full length, or `None` at the end.
-fn read_line_capped(
-    input: &mut impl BufRead,
-    buf: &mut Vec<u8>,
-    max: usize,
-) -> io::Result<Option<usize>> {
-    buf.clear();
-    let mut length = 0usize;
-    let mut read_any = false;
-    loop {
-        let chunk = input.fill_buf()?;
-        if chunk.is_empty() {
-            break;
-        }
-        read_any = true;
-        let (piece, done) = match memchr::memchr(b'\n', chunk) {
-            Some(pos) => (&chunk[..pos], true),
-            None => (chunk, false),
-        };
-        let room = (max + 1).saturating_sub(buf.len());
-        buf.extend_from_slice(&piece[..piece.len().min(room)]);
-        length += piece.len();
-        let consumed = piece.len() + usize::from(done);
-        input.consume(consumed);
-        if done {
-            break;
-        }
-    }
-    if !read_any {
-        return Ok(None);
-    }
-    if buf.last() == Some(&b'\r') {
-        buf.pop();
-        length -= 1;
-    }
-    Ok(Some(length))
 }
 
 /// Widest paragraph excerpt in `--explain`, in characters.

@@ -1,7 +1,10 @@
 //! `paraprint eval FILE`: cleaning quality against labelled truth, as a table or JSON.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 
@@ -9,6 +12,25 @@ use crate::article::RawArticle;
 use crate::cleaner::Cleaner;
 use crate::config::Settings;
 use crate::eval::{Evaluator, Report, Truth};
+use crate::store::SystemClock;
+
+/// Scores the labelled file with a fresh in-memory store, priming on its first `prime`
+/// articles; prints a table, or JSON.
+pub async fn main(
+    mut settings: Settings,
+    path: &Path,
+    prime: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    super::use_embedded_store(&mut settings, None);
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let lines: Vec<&str> = text.lines().collect();
+    let cleaner = Cleaner::from_settings(&settings, Arc::new(SystemClock))?;
+    let report = run(&settings, &cleaner, &lines, prime).await?;
+    print(&report, json, &mut io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
+}
 
 /// Streams `lines` (raw articles with a `truth` field) through `cleaner` in order. The first
 /// `prime` articles only teach the store (as `learn` would); the rest are scored.

@@ -1,10 +1,32 @@
 //! `paraprint health`: the container health check. Asks a running worker's `/healthz` (or
 //! `/readyz`) on `metrics.listen`, so images need no curl.
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+use crate::config::Settings;
+
+/// Exit 0 when the worker answers 200 on `/healthz` (or, with `ready`, `/readyz`), else 1.
+pub async fn main(settings: &Settings, ready: bool) -> anyhow::Result<ExitCode> {
+    if settings.metrics.listen.is_empty() {
+        anyhow::bail!("metrics.listen is empty: the worker serves no health endpoint");
+    }
+    let path = if ready { "/readyz" } else { "/healthz" };
+    match probe(&settings.metrics.listen, path).await {
+        Ok((200, _)) => Ok(ExitCode::SUCCESS),
+        Ok((status, body)) => {
+            eprintln!("paraprint: {path} answered {status}: {}", body.trim());
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => {
+            eprintln!("paraprint: {e:#}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
 
 /// A worker that does not answer within this is unhealthy.
 const TIMEOUT: Duration = Duration::from_secs(5);

@@ -2,15 +2,35 @@
 //! persistent message, with publisher confirms and a bounded number in flight.
 
 use std::io::BufRead;
+use std::path::Path;
+use std::process::ExitCode;
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use indicatif::{ProgressBar, ProgressStyle};
-use lapin::options::ConfirmSelectOptions;
-use lapin::types::FieldTable;
+use indicatif::ProgressBar;
 
-use crate::broker::{self, PublishError};
+use super::input::{self, JsonLines};
+use crate::broker::{Client, Message, PublishError};
 use crate::config::Settings;
+
+/// Publishes the file (or standard input); exit 1 when some lines were not published.
+pub async fn main(settings: &Settings, path: &Path) -> anyhow::Result<ExitCode> {
+    let mut opened = input::open(path)?;
+    let bar = input::wants_progress().then(|| input::bytes_bar(opened.size));
+    let summary = run(settings, &mut opened.reader, bar.as_ref()).await?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    eprintln!("paraprint: published {} messages", summary.published);
+    if summary.failed > 0 {
+        eprintln!(
+            "paraprint: {} lines were not published (see above)",
+            summary.failed
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
 /// Publishes awaiting confirmation at once: enough to hide the broker's batched disk writes.
 const IN_FLIGHT: usize = 1000;
@@ -26,72 +46,38 @@ pub struct Summary {
 pub async fn run(
     settings: &Settings,
     input: &mut impl BufRead,
-    total_bytes: Option<u64>,
-    show_progress: bool,
+    bar: Option<&ProgressBar>,
 ) -> anyhow::Result<Summary> {
-    let conn = broker::connect(&settings.amqp, "publish-cli").await?;
-    let channel = conn.create_channel().await?;
+    let client = Client::open(&settings.amqp, "publish-cli").await?;
     if settings.topology.declare {
-        broker::declare_topology(&channel, &settings.topology).await?;
+        client.declare(&settings.topology).await?;
     }
-    channel
-        .confirm_select(ConfirmSelectOptions::default())
-        .await?;
-    let bar = show_progress.then(|| {
-        ProgressBar::new(total_bytes.unwrap_or(0)).with_style(
-            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {per_sec} eta {eta}")
-                .expect("valid template"),
-        )
-    });
-
+    let publisher = client.publisher().await?;
     let topology = &settings.topology;
     let mut summary = Summary::default();
     let mut pending = FuturesUnordered::new();
-    let mut line = Vec::new();
-    let mut number = 0usize;
-    loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        number += 1;
-        if let Some(bar) = &bar {
-            bar.inc(line.len() as u64);
-        }
-        while matches!(line.last(), Some(b'\n' | b'\r')) {
-            line.pop();
-        }
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let id = serde_json::from_slice::<serde_json::Value>(&line)
+    let mut lines = JsonLines::new(input);
+    while let Some(line) = lines.next_line(bar)? {
+        let number = line.number;
+        let id = serde_json::from_slice::<serde_json::Value>(line.bytes)
             .ok()
             .and_then(|v| v.get("id").and_then(|id| id.as_str()).map(str::to_string))
             .filter(|id| !id.is_empty() && id.len() <= 255);
-        let properties =
-            broker::persistent("application/json", id.as_deref(), FieldTable::default());
-        let payload = std::mem::take(&mut line);
-        let channel = channel.clone();
+        let message = Message::article(line.bytes.to_vec(), id.as_deref());
+        let publisher = publisher.clone();
         let (exchange, key) = (
             topology.input_exchange.clone(),
             topology.input_routing_key.clone(),
         );
-        pending.push(async move {
-            let result =
-                broker::publish_confirmed(&channel, &exchange, &key, &payload, properties).await;
-            (number, result)
-        });
+        pending.push(async move { (number, publisher.publish(&exchange, &key, &message).await) });
         while pending.len() >= IN_FLIGHT {
-            settle(pending.next().await, &mut summary, bar.as_ref())?;
+            settle(pending.next().await, &mut summary, bar)?;
         }
     }
     while let Some(done) = pending.next().await {
-        settle(Some(done), &mut summary, bar.as_ref())?;
+        settle(Some(done), &mut summary, bar)?;
     }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    let _ = conn.close(200, "published".into()).await;
+    client.close("published").await;
     Ok(summary)
 }
 
@@ -105,11 +91,7 @@ fn settle(
         Some((_, Err(PublishError::Channel(e)))) => return Err(e.into()),
         Some((number, Err(e))) => {
             summary.failed += 1;
-            let report = format!("line {number}: not published: {e}");
-            match bar {
-                Some(bar) => bar.suspend(|| eprintln!("{report}")),
-                None => eprintln!("{report}"),
-            }
+            input::report(bar, &format!("line {number}: not published: {e}"));
         }
         None => {}
     }

@@ -47,12 +47,20 @@ struct Shared {
     engine: Engine,
 }
 
+/// `metrics.listen` could not be bound (taken, or not an address of this host).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot listen on metrics.listen = {listen}: {source}")]
+pub struct BindError {
+    pub listen: String,
+    pub source: std::io::Error,
+}
+
 /// Binds `metrics.listen`; port 0 picks a free port, which the returned listener knows.
-pub async fn bind(listen: &str) -> anyhow::Result<TcpListener> {
-    let listener = TcpListener::bind(listen)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on metrics.listen = {listen}: {e}"))?;
-    Ok(listener)
+pub async fn bind(listen: &str) -> Result<TcpListener, BindError> {
+    TcpListener::bind(listen).await.map_err(|source| BindError {
+        listen: listen.to_string(),
+        source,
+    })
 }
 
 /// Serves the endpoints until `shutdown` is cancelled.

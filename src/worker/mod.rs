@@ -11,18 +11,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
-use lapin::options::{
-    BasicCancelOptions, BasicConsumeOptions, BasicQosOptions, ConfirmSelectOptions,
-};
-use lapin::types::FieldTable;
-use lapin::{Channel, Connection, Event};
-use tokio::sync::{mpsc, watch};
-use tokio::task::JoinSet;
+use tokio::sync::watch;
+use tokio::task::{JoinError, JoinSet};
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use crate::broker;
+use crate::broker::{self, OpenError, Publisher, TopologyError};
 use crate::cleaner::Cleaner;
 use crate::config::Settings;
 use crate::telemetry::metrics::SourceLabels;
@@ -37,32 +31,43 @@ use delivery::handle;
 /// A session that ran this long was healthy: the next reconnect starts from the first delay.
 const HEALTHY_SESSION: Duration = Duration::from_secs(30);
 
-/// How a session ended, when it did not end by shutdown.
+/// How a session ended, when it did not end by shutdown; each variant says what comes next.
 #[derive(Debug, thiserror::Error)]
 enum SessionError {
-    /// Broker unreachable, connection or channel lost: reconnect.
-    #[error("{0}")]
-    Transient(String),
-    /// The broker refused the topology: retrying will not help.
-    #[error("{0}")]
-    Fatal(String),
+    /// Broker unreachable, connection or channel lost: the broker requeues what we held;
+    /// reconnect.
+    #[error(transparent)]
+    Connection(#[from] broker::Error),
+    /// Declaring the topology failed: fatal when the broker refused it, else reconnect.
+    #[error("topology: {0}")]
+    Topology(#[from] TopologyError),
+    /// The broker cancelled our consumer (its queue deleted, a consumer timeout on RabbitMQ
+    /// 4.3+): subscribe again.
+    #[error("the broker cancelled our consumer")]
+    Cancelled,
+    /// A delivery task ended without settling its delivery: it goes back with the session.
+    #[error("delivery task failed: {0}")]
+    Task(#[from] JoinError),
 }
 
-impl From<lapin::Error> for SessionError {
-    fn from(e: lapin::Error) -> Self {
-        SessionError::Transient(e.to_string())
+impl From<OpenError> for SessionError {
+    fn from(e: OpenError) -> Self {
+        match e {
+            OpenError::Connection(e) => SessionError::Connection(e),
+            OpenError::Topology(e) => SessionError::Topology(e),
+        }
     }
 }
 
 /// Runs the worker until `shutdown` is cancelled, reconnecting after transient failures.
-/// Returns an error only for what retrying cannot fix (the broker refused the topology).
+/// Returns an error only for what retrying cannot fix: the broker refused the topology.
 /// `readiness` says, for `/readyz`, whether a session is consuming.
 pub async fn run(
     settings: Arc<Settings>,
     cleaner: Cleaner,
     readiness: Arc<Readiness>,
     shutdown: CancellationToken,
-) -> anyhow::Result<()> {
+) -> Result<(), TopologyError> {
     let sources = Arc::new(SourceLabels::new(settings.metrics.source_labels));
     let mut backoff = Backoff::new(
         settings.worker.retry_initial_ms,
@@ -78,8 +83,8 @@ pub async fn run(
         };
         match session.run(&shutdown).await {
             Ok(()) => return Ok(()),
-            Err(SessionError::Fatal(e)) => return Err(anyhow::anyhow!(e)),
-            Err(SessionError::Transient(e)) => {
+            Err(SessionError::Topology(e)) if e.is_refusal() => return Err(e),
+            Err(e) => {
                 metrics::counter!("paraprint_reconnects_total").increment(1);
                 if started.elapsed() > HEALTHY_SESSION {
                     backoff.reset();
@@ -99,7 +104,7 @@ pub async fn run(
 pub(crate) struct Context {
     settings: Arc<Settings>,
     cleaner: Cleaner,
-    publisher: Channel,
+    publisher: Publisher,
     /// True while the broker blocks our publishing connection (a resource alarm).
     blocked: watch::Receiver<bool>,
     /// Tasks currently retrying a transient failure; while any is, no new delivery is taken.
@@ -128,112 +133,25 @@ impl Drop for ConsumingGuard<'_> {
 impl Session<'_> {
     async fn run(&self, shutdown: &CancellationToken) -> Result<(), SessionError> {
         let settings = self.settings;
-        // Consuming and publishing on separate connections: flow control throttles publishing
-        // connections, and must not stall the acks that free prefetch slots.
-        let heartbeat_s = settings.amqp.heartbeat_s;
-        let consume_conn = broker::connect(&settings.amqp, "consume").await?;
-        let publish_conn = match broker::connect(&settings.amqp, "publish").await {
-            Ok(conn) => conn,
-            Err(e) => {
-                close_connections(&[&consume_conn], heartbeat_s).await;
-                return Err(e.into());
-            }
-        };
-        let result = self.consume(shutdown, &consume_conn, &publish_conn).await;
-        close_connections(&[&consume_conn, &publish_conn], heartbeat_s).await;
+        let mut session = broker::Session::open(&settings.amqp, &settings.topology).await?;
+        let result = self.consume(shutdown, &mut session).await;
+        session.close().await;
         result
     }
-}
 
-/// Closes connections together; closing requeues every delivery not acked. A broker that has
-/// not answered within half a heartbeat (at most 5 s) is taken for gone: behind a silent
-/// partition it never answers, and lapin stops watching heartbeats once a close began.
-async fn close_connections(conns: &[&Connection], heartbeat_s: u16) {
-    let bound = Duration::from_millis((u64::from(heartbeat_s) * 500).min(5_000));
-    let closes = conns
-        .iter()
-        .map(|conn| tokio::time::timeout(bound, conn.close(200, "paraprint closing".into())));
-    futures_util::future::join_all(closes).await;
-}
-
-/// Forwards connection events: blocked state to `blocked`, errors to `errors`.
-fn watch_events(
-    conn: &Connection,
-    blocked: watch::Sender<bool>,
-    errors: mpsc::UnboundedSender<String>,
-) {
-    let events = conn.events_listener();
-    tokio::spawn(async move {
-        tokio::pin!(events);
-        while let Some(event) = events.next().await {
-            match event {
-                Event::ConnectionBlocked(reason) => {
-                    warn!(%reason, "Broker blocked publishing; pausing.");
-                    blocked.send_replace(true);
-                }
-                Event::ConnectionUnblocked => {
-                    info!("Broker unblocked publishing; resuming.");
-                    blocked.send_replace(false);
-                }
-                Event::Error(e) => {
-                    let _ = errors.send(e.to_string());
-                }
-                _ => {}
-            }
-        }
-    });
-}
-
-impl Session<'_> {
     async fn consume(
         &self,
         shutdown: &CancellationToken,
-        consume_conn: &Connection,
-        publish_conn: &Connection,
+        session: &mut broker::Session,
     ) -> Result<(), SessionError> {
         let settings = self.settings;
-        let setup = publish_conn.create_channel().await?;
-        broker::declare_topology(&setup, &settings.topology)
-            .await
-            .map_err(|e| {
-                if e.is_refusal() {
-                    SessionError::Fatal(format!("topology: {e}"))
-                } else {
-                    SessionError::Transient(format!("topology: {e}"))
-                }
-            })?;
-        let _ = setup.close(200, "topology ready".into()).await;
-
-        let publisher = publish_conn.create_channel().await?;
-        publisher
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
-        let consumer_channel = consume_conn.create_channel().await?;
-        // Prefetch is the only bound on the consumer's buffer (lapin's is unbounded), so it bounds
-        // memory: prefetch × max message size. Set per consumer, as quorum queues require.
-        consumer_channel
-            .basic_qos(settings.amqp.prefetch, BasicQosOptions { global: false })
-            .await?;
-        let mut consumer = consumer_channel
-            .basic_consume(
-                settings.topology.input_queue.as_str().into(),
-                "".into(),
-                BasicConsumeOptions::default(),
-                FieldTable::default(),
-            )
-            .await?;
-
-        let (errors_tx, mut errors) = mpsc::unbounded_channel();
-        let (blocked_tx, blocked) = watch::channel(false);
-        watch_events(publish_conn, blocked_tx, errors_tx.clone());
-        watch_events(consume_conn, watch::channel(false).0, errors_tx);
         let (retrying, mut retrying_rx) = watch::channel(0usize);
-        let mut blocked_rx = blocked.clone();
+        let mut blocked_rx = session.blocked.clone();
         let context = Arc::new(Context {
             settings: settings.clone(),
             cleaner: self.cleaner.clone(),
-            publisher,
-            blocked,
+            publisher: session.publisher.clone(),
+            blocked: session.blocked.clone(),
             retrying,
             sources: self.sources.clone(),
         });
@@ -248,38 +166,32 @@ impl Session<'_> {
             tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => break,
-                Some(e) = errors.recv() => return Err(SessionError::Transient(e)),
-                Some(done) = tasks.join_next(), if !tasks.is_empty() => match done {
-                    Ok(Ok(())) => {}
-                    Ok(Err(e)) => return Err(e),
-                    Err(e) => return Err(SessionError::Transient(format!("delivery task failed: {e}"))),
-                },
+                Some(e) = session.errors.recv() => return Err(e.into()),
+                Some(done) = tasks.join_next(), if !tasks.is_empty() => done??,
                 // A closed watch (its connection gone) fails the pattern and disables the branch.
                 Ok(()) = blocked_rx.changed() => {}
                 Ok(()) = retrying_rx.changed() => {}
-                next = consumer.next(), if !paused => match next {
+                next = session.consumer.next(), if !paused => match next {
                     Some(Ok(delivery)) => {
                         metrics::counter!("paraprint_articles_received_total").increment(1);
-                        if delivery.redelivered {
+                        if delivery.redelivered() {
                             metrics::counter!("paraprint_redelivered_total").increment(1);
                         }
                         tasks.spawn(handle(delivery, context.clone()));
                     }
                     Some(Err(e)) => return Err(e.into()),
-                    None => return Err(SessionError::Transient("the broker cancelled our consumer".into())),
+                    None => return Err(SessionError::Cancelled),
                 },
             }
         }
 
         // Shutdown: stop the flow, let what is in flight finish within the deadline. Deliveries
-        // not yet started are still in lapin's buffer; closing the channel returns them.
+        // not yet started are still in the consumer's buffer; closing the session returns them.
         info!(
             in_flight = tasks.len(),
             "Shutting down: finishing in-flight articles."
         );
-        let _ = consumer_channel
-            .basic_cancel(consumer.tag(), BasicCancelOptions::default())
-            .await;
+        session.stop_consuming().await;
         let deadline =
             tokio::time::sleep(Duration::from_millis(settings.worker.shutdown_deadline_ms));
         tokio::pin!(deadline);
@@ -297,7 +209,6 @@ impl Session<'_> {
             }
         }
         tasks.abort_all();
-        let _ = consumer_channel.close(200, "shutdown".into()).await;
         info!("Stopped.");
         Ok(())
     }

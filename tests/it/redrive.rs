@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use lapin::options::BasicGetOptions;
-use paraprint::commands::redrive::DEAD_LETTER_HEADERS;
+use paraprint::broker::DEAD_LETTER_HEADERS;
 
 use crate::support::{Message, World, connect, unique_articles};
 use crate::worker::bad_messages;

@@ -223,7 +223,7 @@ async fn input_delivery_limit_counts_rejects_and_before_4_3_nacks() {
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].data, article, "the original bytes");
     assert_eq!(
-        paraprint::commands::redrive::code_of(dead[0].properties.headers().as_ref()),
+        paraprint::broker::code_of(dead[0].properties.headers().as_ref()),
         "delivery_limit"
     );
 }

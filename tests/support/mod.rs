@@ -414,7 +414,7 @@ impl Drop for World {
 /// A worker running in this process.
 pub struct Running {
     shutdown: CancellationToken,
-    handle: JoinHandle<anyhow::Result<()>>,
+    handle: JoinHandle<Result<(), paraprint::broker::TopologyError>>,
 }
 
 impl Running {

@@ -1,0 +1,72 @@
+//! A connection for the commands (`publish`, `redrive`, `audit`): queues read one message at a
+//! time with `basic.get`, and publishers with confirms.
+
+use lapin::options::{BasicGetOptions, QueueDeclareOptions};
+use lapin::types::FieldTable;
+use lapin::{Channel, Connection};
+
+use super::connect::connect;
+use super::session::OpenError;
+use super::topology::declare_topology;
+use super::{Inbound, Publisher};
+use crate::config::{AmqpSettings, TopologySettings};
+
+pub struct Client {
+    conn: Connection,
+    channel: Channel,
+}
+
+impl Client {
+    /// Connects as `role` (shown in the management UI).
+    pub async fn open(amqp: &AmqpSettings, role: &str) -> Result<Client, lapin::Error> {
+        let conn = connect(amqp, role).await?;
+        let channel = conn.create_channel().await?;
+        Ok(Client { conn, channel })
+    }
+
+    /// Declares the topology (or, with `topology.declare = false`, verifies it).
+    pub async fn declare(&self, topology: &TopologySettings) -> Result<(), OpenError> {
+        Ok(declare_topology(&self.channel, topology).await?)
+    }
+
+    /// Ready messages in `queue`.
+    pub async fn ready_count(&self, queue: &str) -> Result<u32, lapin::Error> {
+        ready_count(&self.channel, queue).await
+    }
+
+    /// One message of `queue`, unacked; `None` when the queue is empty.
+    pub async fn get(&self, queue: &str) -> Result<Option<Inbound>, lapin::Error> {
+        let got = self
+            .channel
+            .basic_get(queue.into(), BasicGetOptions { no_ack: false })
+            .await?;
+        Ok(got.map(|got| Inbound {
+            delivery: got.delivery,
+        }))
+    }
+
+    /// A publisher on a channel of its own.
+    pub async fn publisher(&self) -> Result<Publisher, lapin::Error> {
+        Publisher::open(&self.conn).await
+    }
+
+    /// Closes the connection: whatever is still unacked goes back to its queue.
+    pub async fn close(self, reason: &str) {
+        let _ = self.conn.close(200, reason.into()).await;
+    }
+}
+
+/// Ready messages in a queue (a passive declare: fails if the queue does not exist).
+pub async fn ready_count(channel: &Channel, queue: &str) -> Result<u32, lapin::Error> {
+    let declared = channel
+        .queue_declare(
+            queue.into(),
+            QueueDeclareOptions {
+                passive: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await?;
+    Ok(declared.message_count())
+}

@@ -1,0 +1,58 @@
+//! `paraprint run`: the worker, with its metrics and health endpoints, until a signal.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::cleaner::Cleaner;
+use crate::config::Settings;
+use crate::store::SystemClock;
+use crate::telemetry::server::{self, Readiness};
+
+/// Runs until SIGTERM or SIGINT; fails only for what retrying cannot fix (the store cannot be
+/// opened, `metrics.listen` cannot be bound, the broker refused the topology).
+pub async fn main(settings: Settings) -> anyhow::Result<ExitCode> {
+    let shutdown = CancellationToken::new();
+    tokio::spawn(on_signals(shutdown.clone()));
+    let cleaner = Cleaner::from_settings(&settings, Arc::new(SystemClock))?;
+    let readiness = Arc::new(Readiness::default());
+    let server = if settings.metrics.listen.is_empty() {
+        None
+    } else {
+        let listener = server::bind(&settings.metrics.listen).await?;
+        Some(tokio::spawn(server::serve(
+            listener,
+            crate::telemetry::metrics::install(),
+            readiness.clone(),
+            cleaner.store().clone(),
+            cleaner.engine().clone(),
+            shutdown.clone(),
+        )))
+    };
+    let result = crate::worker::run(Arc::new(settings), cleaner, readiness, shutdown.clone()).await;
+    shutdown.cancel();
+    if let Some(server) = server {
+        let _ = server.await;
+    }
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// First SIGTERM or SIGINT: graceful shutdown. Second: exit at once.
+async fn on_signals(shutdown: CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::error!("Cannot install signal handlers; SIGTERM will not shut down gracefully.");
+        return;
+    };
+    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+    tracing::info!("Signal received: shutting down (a second signal exits at once).");
+    shutdown.cancel();
+    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+    tracing::warn!("Second signal: exiting at once; unacked articles go back to the queue.");
+    std::process::exit(130);
+}
