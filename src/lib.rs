@@ -11,8 +11,10 @@
 //! - [`config`]: settings in layers (built-in defaults, a file, environment variables).
 //! - [`eval`]: cleaning quality scored against labelled truth.
 //! - [`audit`]: the delivery promise checked from what went in and what came out.
-//! - [`commands`]: the subcommands `main.rs` dispatches to.
-//! - [`telemetry`]: logging set-up.
+//! - [`broker`]: everything that speaks AMQP; the only module that uses lapin.
+//! - [`worker`]: the consuming loop, from delivery to ack, and what each failure leads to.
+//! - [`commands`]: the subcommands `main.rs` dispatches to, one file each.
+//! - [`telemetry`]: logs, metrics and the HTTP endpoints.
 
 #![forbid(unsafe_code)]
 
