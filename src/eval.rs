@@ -117,10 +117,13 @@ pub struct Evaluator {
     pub report: Report,
 }
 
-/// Why one article could not be scored.
+/// Why one article could not be scored: its truth does not label each of its paragraphs.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct TruthError(pub String);
+#[error("truth has {labels} labels for {paragraphs} paragraphs")]
+pub struct TruthError {
+    pub labels: usize,
+    pub paragraphs: usize,
+}
 
 impl Evaluator {
     /// `source_sizes`: articles per source in the whole file (scored or not).
@@ -156,11 +159,10 @@ impl Evaluator {
     pub fn score(&mut self, cleaned: &Cleaned, truth: &Truth) -> Result<(), TruthError> {
         let prepared = &cleaned.prepared;
         if truth.labels.len() != prepared.paras.len() {
-            return Err(TruthError(format!(
-                "truth has {} labels for {} paragraphs",
-                truth.labels.len(),
-                prepared.paras.len()
-            )));
+            return Err(TruthError {
+                labels: truth.labels.len(),
+                paragraphs: prepared.paras.len(),
+            });
         }
         let source = &prepared.article.source;
         let large = self.source_sizes.get(source).copied().unwrap_or(0) >= LARGE_SOURCE;
