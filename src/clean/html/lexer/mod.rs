@@ -12,6 +12,8 @@
 //! opened, and so which hold raw text. html5ever's full tokenizer cost about a third of the
 //! worker's CPU on real pages.
 
+mod skip;
+
 use std::borrow::Cow;
 
 use memchr::{memchr, memmem};
@@ -286,106 +288,6 @@ impl<'a> Lexer<'a> {
             end: i + 1,
         })
     }
-
-    /// Where a script's end tag starts, through the standard's script-data escape states:
-    /// after `<!--`, a `<script>` hides the next `</script>` (old pages wrote
-    /// `<!-- document.write("<script …></script>") -->`), until `-->` ends the escape.
-    fn find_script_end(&self, from: usize) -> usize {
-        #[derive(PartialEq)]
-        enum State {
-            Data,
-            Escaped,
-            DoubleEscaped,
-        }
-        let b = self.bytes;
-        let tag_at = |at: usize, name: &[u8]| {
-            let after = at + name.len();
-            after <= b.len()
-                && b[at..after].eq_ignore_ascii_case(name)
-                && b.get(after)
-                    .is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
-        };
-        let mut state = State::Data;
-        let mut at = from;
-        while let Some(found) = memchr::memchr2(b'<', b'-', &b[at..]) {
-            let i = at + found;
-            at = i + 1;
-            if b[i] == b'-' {
-                if state != State::Data && b[i..].starts_with(b"-->") {
-                    state = State::Data;
-                    at = i + 3;
-                }
-                continue;
-            }
-            match state {
-                State::Data if b[i..].starts_with(b"<!--") => {
-                    state = State::Escaped;
-                    // `<!-->` and `<!--->` end the escape at once.
-                    at = i + 2;
-                }
-                State::Data | State::Escaped if tag_at(i + 1, b"/script") => return i,
-                State::Escaped if tag_at(i + 1, b"script") => state = State::DoubleEscaped,
-                State::DoubleEscaped if tag_at(i + 1, b"/script") => state = State::Escaped,
-                _ => {}
-            }
-        }
-        b.len()
-    }
-
-    /// Where the end tag of a raw-text element starts (`</name` then a space, `/` or `>`), or
-    /// the end of the input.
-    fn find_end_tag(&self, from: usize, name: &str) -> usize {
-        let b = self.bytes;
-        let mut at = from;
-        while let Some(found) = memchr(b'<', &b[at..]) {
-            let lt = at + found;
-            let after = lt + 2 + name.len();
-            if b.get(lt + 1) == Some(&b'/')
-                && after <= b.len()
-                && b[lt + 2..after].eq_ignore_ascii_case(name.as_bytes())
-                && b.get(after)
-                    .is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
-            {
-                return lt;
-            }
-            at = lt + 1;
-        }
-        b.len()
-    }
-
-    /// Skips a comment whose text starts at `from` (after `<!--`); returns where text resumes.
-    fn comment(&mut self, from: usize) -> usize {
-        let b = self.bytes;
-        // `<!-->` and `<!--->` end at once.
-        if b[from..].starts_with(b">") {
-            return from + 1;
-        }
-        if b[from..].starts_with(b"->") {
-            return from + 2;
-        }
-        let plain = memmem::find(&b[from..], b"-->").map(|i| from + i + 3);
-        let alt = match self.alt_comment_end {
-            Some(Some(at)) if at >= from => Some(at),
-            Some(None) => None,
-            _ => {
-                let found = memmem::find(&b[from..], b"--!>").map(|i| from + i);
-                self.alt_comment_end = Some(found);
-                found
-            }
-        }
-        .map(|at| at + 4);
-        match (plain, alt) {
-            (Some(p), Some(a)) => p.min(a),
-            (Some(end), None) | (None, Some(end)) => end,
-            (None, None) => b.len(),
-        }
-    }
-
-    /// Skips a bogus comment (`<!DOCTYPE …>`, `<?xml …>`, `</ …>`) up to its `>`.
-    fn bogus_comment(&self, from: usize) -> usize {
-        memchr(b'>', &self.bytes[from.min(self.bytes.len())..])
-            .map_or(self.bytes.len(), |i| from + i + 1)
-    }
 }
 
 /// Tag names compare in lower case; most pages write them so already.
@@ -398,86 +300,4 @@ fn lower(name: &str) -> Cow<'_, str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Default)]
-    struct Log(Vec<String>);
-
-    impl Visitor<'_> for Log {
-        fn start(
-            &mut self,
-            name: Cow<'_, str>,
-            attrs: &[(&str, Cow<'_, str>)],
-            self_closing: bool,
-        ) -> bool {
-            let attrs: Vec<String> = attrs.iter().map(|(n, v)| format!(" {n}={v}")).collect();
-            let close = if self_closing { "/" } else { "" };
-            self.0.push(format!("<{name}{}{close}>", attrs.concat()));
-            true
-        }
-        fn end(&mut self, name: &str) {
-            self.0.push(format!("</{name}>"));
-        }
-        fn text(&mut self, text: &str) {
-            self.0.push(text.to_string());
-        }
-    }
-
-    fn log(html: &str) -> Vec<String> {
-        let mut log = Log::default();
-        tokenize(html, &mut log);
-        log.0
-    }
-
-    #[test]
-    fn tags_attributes_and_references() {
-        assert_eq!(
-            log(r#"<P Class="a>b" id=x hidden>One &amp; two&nbsp</p><br/>"#),
-            [
-                "<p Class=a>b id=x hidden=>",
-                "One & two\u{a0}",
-                "</p>",
-                "<br/>"
-            ]
-        );
-        assert_eq!(log("<a href='?a=1&amp;b=2'>x"), ["<a href=?a=1&b=2>", "x"]);
-    }
-
-    #[test]
-    fn comments_and_bogus_comments_are_skipped() {
-        assert_eq!(
-            log("a<!-- <p>x</p> -->b<!DOCTYPE html>c<?xml x?>d</ x>e<!-->f<!--->g<!-- x --!>h</>i"),
-            ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
-        );
-        assert_eq!(log("a<!-- never closed"), ["a"]);
-    }
-
-    #[test]
-    fn a_lone_less_than_is_text_and_a_cut_tag_is_dropped() {
-        assert_eq!(log("1 < 2 <3"), ["1 < 2 <3"]);
-        assert_eq!(log("a<p class=\"b"), ["a"]);
-        assert_eq!(log("a</"), ["a</"]);
-    }
-
-    #[test]
-    fn raw_text_ends_only_at_its_own_end_tag() {
-        assert_eq!(
-            log("<script>if (a<b) x='</p>';</SCRIPT >t<title>A &amp; B</title>"),
-            [
-                "<script>",
-                "if (a<b) x='</p>';",
-                "</script>",
-                "t",
-                "<title>",
-                "A & B",
-                "</title>"
-            ]
-        );
-        assert_eq!(log("<style>a{}"), ["<style>", "a{}"]);
-        let escaped = "<script><!-- w('<script></script>'); --></script>t";
-        assert_eq!(log(escaped)[3], "t");
-        assert_eq!(log("<script><!--></script>t")[3], "t");
-        assert_eq!(log("<plaintext><p>x"), ["<plaintext>", "<p>x"]);
-    }
-}
+mod tests;

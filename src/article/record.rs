@@ -1,0 +1,85 @@
+//! The clean record that goes out, and its JSON.
+
+use serde::ser::{SerializeMap, Serializer};
+
+use super::RawArticle;
+
+/// Whether a record's article is new content or a copy of an earlier one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Clean,
+    Duplicate,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Clean => "clean",
+            Status::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// One dropped paragraph, as the record's audit trail shows it.
+#[derive(Debug, serde::Serialize)]
+pub struct DroppedEntry {
+    pub index: usize,
+    pub reason: &'static str,
+    /// Which boilerplate rule decided (`learned`, `link_list`, `edge_marker`, `trailing_zone`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
+    /// Hex content key; `null` for an `empty` paragraph, which has none.
+    pub key: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct Counts {
+    pub paragraphs: usize,
+    pub kept: usize,
+    pub dropped: usize,
+}
+
+/// The record published downstream for one article.
+#[derive(Debug)]
+pub struct CleanRecord<'a> {
+    pub article: &'a RawArticle,
+    pub paragraphs: Vec<&'a str>,
+    pub status: Status,
+    pub duplicate_of: Option<&'a str>,
+    pub fingerprint: String,
+    pub dropped: Vec<DroppedEntry>,
+    pub format: u32,
+}
+
+impl CleanRecord<'_> {
+    pub fn counts(&self) -> Counts {
+        Counts {
+            paragraphs: self.paragraphs.len() + self.dropped.len(),
+            kept: self.paragraphs.len(),
+            dropped: self.dropped.len(),
+        }
+    }
+
+    /// The record as one line of JSON: carried fields first, in input order, then the
+    /// record's own fields in a fixed order. Deterministic, so a redelivery is byte-identical.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.article.body.len() + 512);
+        let mut ser = serde_json::Serializer::new(&mut out);
+        let write = |ser: &mut serde_json::Serializer<&mut Vec<u8>>| -> serde_json::Result<()> {
+            let mut map = ser.serialize_map(None)?;
+            for (key, value) in self.article.carried_fields() {
+                map.serialize_entry(key, value)?;
+            }
+            map.serialize_entry("paragraphs", &self.paragraphs)?;
+            map.serialize_entry("status", self.status.as_str())?;
+            map.serialize_entry("duplicate_of", &self.duplicate_of)?;
+            map.serialize_entry("fingerprint", &self.fingerprint)?;
+            map.serialize_entry("dropped", &self.dropped)?;
+            map.serialize_entry("counts", &self.counts())?;
+            map.serialize_entry("format", &self.format)?;
+            map.end()
+        };
+        write(&mut ser).expect("serializing to a Vec cannot fail");
+        out
+    }
+}

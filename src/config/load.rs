@@ -1,0 +1,197 @@
+//! Loading the layers (defaults, file, environment) and validating the result.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::{CONFIG_FILE_VAR, DEFAULT_TOML, Settings, read_ca_file};
+
+const ENV_PREFIX: &str = "PARAPRINT_";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("configuration file {path} is not valid TOML: {source}")]
+    Syntax {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    #[error("unknown configuration key `{key}` in {path}")]
+    UnknownKey { key: String, path: PathBuf },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+/// Settings, plus warnings about ignored environment variables (to log once logging is up).
+pub struct Loaded {
+    pub settings: Settings,
+    pub warnings: Vec<String>,
+}
+
+/// Loads the layers from this process's environment.
+pub fn load(file: Option<&Path>) -> Result<Loaded, ConfigError> {
+    load_from(file, std::env::vars())
+}
+
+/// Loads the layers with the environment given, so tests need not touch the process's.
+pub fn load_from(
+    file: Option<&Path>,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<Loaded, ConfigError> {
+    let defaults: toml::Table = toml::from_str(DEFAULT_TOML).expect("built-in defaults parse");
+    let known = key_paths(&defaults);
+    let mut builder = config::Config::builder().add_source(config::File::from_str(
+        DEFAULT_TOML,
+        config::FileFormat::Toml,
+    ));
+
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let table: toml::Table = toml::from_str(&text).map_err(|source| ConfigError::Syntax {
+            path: path.to_owned(),
+            source,
+        })?;
+        if let Some(key) = key_paths(&table).into_iter().find(|k| !known.contains(k)) {
+            return Err(ConfigError::UnknownKey {
+                key,
+                path: path.to_owned(),
+            });
+        }
+        builder = builder.add_source(config::File::from_str(&text, config::FileFormat::Toml));
+    }
+
+    let mut warnings = Vec::new();
+    let mut vars = HashMap::new();
+    for (name, value) in env {
+        let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
+            continue;
+        };
+        if name == CONFIG_FILE_VAR {
+            continue;
+        }
+        let key = rest.to_lowercase().replace("__", ".");
+        if known.contains(&key) {
+            vars.insert(name, value);
+        } else {
+            warnings.push(format!(
+                "ignoring environment variable {name}: it names no configuration key"
+            ));
+        }
+    }
+    warnings.sort();
+    let mut environment = config::Environment::with_prefix("PARAPRINT")
+        .prefix_separator("_")
+        .separator("__")
+        .try_parsing(true)
+        .list_separator(",")
+        .source(Some(vars));
+    for key in list_keys(&defaults) {
+        environment = environment.with_list_parse_key(&key);
+    }
+
+    let settings: Settings = builder
+        .add_source(environment)
+        .build()
+        .and_then(config::Config::try_deserialize)
+        .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+    validate(&settings)?;
+    Ok(Loaded { settings, warnings })
+}
+
+fn validate(s: &Settings) -> Result<(), ConfigError> {
+    let fail = |msg: &str| Err(ConfigError::Invalid(msg.to_string()));
+    if s.boilerplate.min_articles == 0 {
+        return fail("boilerplate.min_articles must be at least 1");
+    }
+    if s.boilerplate.interior_min_articles < s.boilerplate.min_articles {
+        return fail("boilerplate.interior_min_articles must be at least boilerplate.min_articles");
+    }
+    if !(0.0..=1.0).contains(&s.boilerplate.marker_trailing_share) {
+        return fail("boilerplate.marker_trailing_share must be between 0 and 1");
+    }
+    if !(s.copies.containment > 0.0 && s.copies.containment <= 1.0) {
+        return fail("copies.containment must be greater than 0 and at most 1");
+    }
+    let st = &s.store;
+    if [
+        st.max_sources,
+        st.max_keys_per_source,
+        st.max_template_keys,
+        st.max_titles_per_source,
+        st.max_holders,
+        st.max_outcomes,
+    ]
+    .contains(&0)
+    {
+        return fail("store.max_* limits must be at least 1");
+    }
+    if !(1..=4096).contains(&st.redis_cluster_shards) {
+        return fail("store.redis_cluster_shards must be between 1 and 4096");
+    }
+    if s.amqp.connect_timeout_ms == 0 {
+        return fail("amqp.connect_timeout_ms must be at least 1");
+    }
+    if s.amqp.heartbeat_s == 0 {
+        return fail(
+            "amqp.heartbeat_s must be at least 1: without heartbeats a silent network partition \
+             is never noticed",
+        );
+    }
+    if s.amqp.prefetch == 0 {
+        return fail("amqp.prefetch must be at least 1");
+    }
+    if s.worker.retry_initial_ms == 0 || s.worker.retry_max_ms < s.worker.retry_initial_ms {
+        return fail("worker.retry_initial_ms must be at least 1 and at most worker.retry_max_ms");
+    }
+    if s.limits.max_message_bytes == 0 {
+        return fail("limits.max_message_bytes must be at least 1");
+    }
+    if s.limits.max_paragraphs == 0 {
+        return fail("limits.max_paragraphs must be at least 1");
+    }
+    for (key, path) in [
+        ("amqp.tls_ca_file", &s.amqp.tls_ca_file),
+        ("store.redis_tls_ca_file", &s.store.redis_tls_ca_file),
+    ] {
+        if !path.is_empty() {
+            read_ca_file(key, path).map_err(ConfigError::Invalid)?;
+        }
+    }
+    Ok(())
+}
+/// Every leaf key of a table as a dotted path (`boilerplate.min_articles`).
+fn key_paths(table: &toml::Table) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (key, value) in table {
+        match value {
+            toml::Value::Table(inner) => {
+                out.extend(key_paths(inner).into_iter().map(|k| format!("{key}.{k}")));
+            }
+            _ => {
+                out.insert(key.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Keys whose value is a list, which environment variables give comma-separated.
+fn list_keys(table: &toml::Table) -> Vec<String> {
+    let mut out = Vec::new();
+    for (section, value) in table {
+        if let toml::Value::Table(inner) = value {
+            for (key, v) in inner {
+                if v.is_array() {
+                    out.push(format!("{section}.{key}"));
+                }
+            }
+        }
+    }
+    out
+}
