@@ -40,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use super::html::Landmark;
 use super::shape;
 use super::{Engine, Facts, Prepared};
+use crate::article::Status;
 
 /// How many margins out a dateline whose text is new still belongs to the article.
 const DATELINE_REACH: usize = 4;
@@ -117,6 +118,16 @@ pub struct Outcome {
     pub duplicate_of: Option<String>,
     /// Dropped paragraphs in index order; every other paragraph is kept.
     pub drops: Vec<DroppedParagraph>,
+}
+
+impl Outcome {
+    /// The record's status: set here once, from whether the article copies an earlier one.
+    pub fn status(&self) -> Status {
+        match self.duplicate_of {
+            Some(_) => Status::Duplicate,
+            None => Status::Clean,
+        }
+    }
 }
 
 pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Outcome {

@@ -18,9 +18,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::article::{
-    CleanRecord, ContentType, DroppedEntry, ErrorCode, InputError, RawArticle, Status,
-};
+use crate::article::{CleanRecord, ContentType, DroppedEntry, ErrorCode, InputError, RawArticle};
 use crate::config::{BoilerplateSettings, CopySettings};
 pub use decide::{BoilerplateRule, DropReason, DroppedParagraph, Outcome};
 use key::{Key, ParagraphKeys};
@@ -408,11 +406,7 @@ impl Engine {
         CleanRecord {
             article: &prepared.article,
             paragraphs,
-            status: if outcome.duplicate_of.is_some() {
-                Status::Duplicate
-            } else {
-                Status::Clean
-            },
+            status: outcome.status(),
             duplicate_of: outcome.duplicate_of.as_deref(),
             fingerprint: const_hex::encode(fingerprint.finalize()),
             dropped,
