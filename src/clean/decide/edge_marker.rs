@@ -6,10 +6,10 @@ use super::{BoilerplateRule, DropReason};
 
 /// Rule 10: a marker line ("Most popular", "Comments") counts in the trailing part of the
 /// article (at most `marker_trailing_share` of its own characters after it), measured without
-/// what rules 1–3 dropped, so a pasted second copy does not push a footer forward; once a zone
-/// is open, every later marker counts. Rule 11: in the zone a marker opens, fragments and lines
-/// shorter than `zone_short_words` words are dropped, except the article's datelines (rule 7),
-/// until a long sentence shows that prose has resumed.
+/// what rules 1–3 dropped, so a pasted second copy does not push a footer forward; while a
+/// zone is open, every marker counts wherever it stands. Rule 11: in the zone a marker opens,
+/// fragments and lines shorter than `zone_short_words` words are dropped, except the article's
+/// datelines (rule 7), until a long sentence shows that prose has resumed.
 pub(super) fn edge_marker_and_trailing_zone(article: &Article, reasons: &mut [Option<DropReason>]) {
     let settings = article.settings;
     let paras = article.paras;
