@@ -18,7 +18,8 @@ use std::sync::Mutex;
 
 use lru::LruCache;
 
-use super::key::ParagraphKeys;
+use super::Engine;
+use super::key::{self, ParagraphKeys};
 use super::shape::Shape;
 
 /// What the engine derives from a line.
@@ -29,6 +30,39 @@ pub struct LineFacts {
     pub shape: Shape,
     /// The line is, or starts with, one of the engine's edge markers.
     pub marker: bool,
+}
+
+/// Lines with more words than this are never edge markers: a marker is a heading, not prose.
+const MARKER_MAX_WORDS: usize = 8;
+
+impl Engine {
+    /// What the engine derives from one line: its keys, its shape, whether it is a marker.
+    pub(super) fn derive_line(&self, line: &str) -> LineFacts {
+        let (normalized, shape) = match key::normalize_counting(line) {
+            Some((normalized, counts)) => (normalized, Shape::of_counted(line, counts)),
+            None => (key::normalize(line), Shape::of(line)),
+        };
+        let keys = key::keys_of_normalized(&normalized);
+        let marker =
+            keys.is_some() && shape.words <= MARKER_MAX_WORDS && self.is_marker(&normalized, shape);
+        LineFacts {
+            keys,
+            shape,
+            marker,
+        }
+    }
+
+    /// A whole line equal to a marker, or a heading-like line that starts with one
+    /// ("Comments (3)"), never a sentence that merely begins with the word.
+    fn is_marker(&self, normalized: &str, shape: Shape) -> bool {
+        self.markers.iter().any(|m| {
+            normalized == m
+                || (!shape.sentence_like
+                    && normalized
+                        .strip_prefix(m.as_str())
+                        .is_some_and(|rest| rest.starts_with(' ')))
+        })
+    }
 }
 
 /// Lines longer than this are derived every time: long lines are rarely repeated, and each

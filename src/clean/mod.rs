@@ -1,15 +1,18 @@
 //! The cleaning engine: pure, synchronous, no I/O.
 //!
-//! Cleaning an article is three steps. [`Engine::prepare`] splits and keys it and says what the
-//! store must look up ([`Observation`]); the store answers with [`Facts`] in one call; then
-//! [`Engine::decide`] turns article and facts into an [`Outcome`]. The store sits between the two
-//! pure steps, so this module never waits on anything and is tested without one.
+//! Cleaning an article is three steps. [`Engine::prepare`] (`prepare.rs`; each line derived in
+//! `lines.rs`) splits and keys it and says what the store must look up ([`Observation`]); the
+//! store answers with [`Facts`] in one call; then [`Engine::decide`] (`decide/`, one file per
+//! rule) turns article and facts into an [`Outcome`], and [`Engine::record`] into the record with
+//! its status. The store sits between the two pure steps, so this module never waits on anything
+//! and is tested without one.
 
 pub mod decide;
 pub mod html;
 pub mod key;
 pub mod lines;
 pub mod paragraph;
+mod prepare;
 pub mod shape;
 
 use std::collections::{HashMap, HashSet};
@@ -18,17 +21,13 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::article::{
-    CleanRecord, ContentType, DroppedEntry, ErrorCode, InputError, RawArticle, Status,
-};
+use crate::article::{CleanRecord, DroppedEntry, RawArticle};
 use crate::config::{BoilerplateSettings, CopySettings};
 pub use decide::{BoilerplateRule, DropReason, DroppedParagraph, Outcome};
 use key::{Key, ParagraphKeys};
-use lines::{LineCache, LineFacts};
+use lines::LineCache;
+pub use prepare::headline;
 use shape::Shape;
-
-/// Lines with more words than this are never edge markers: a marker is a heading, not prose.
-const MARKER_MAX_WORDS: usize = 8;
 
 /// What an article asks of the store, and contributes to it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -192,22 +191,6 @@ impl Engine {
         self.lines.stats()
     }
 
-    /// What the engine derives from one line: its keys, its shape, whether it is a marker.
-    fn derive_line(&self, line: &str) -> LineFacts {
-        let (normalized, shape) = match key::normalize_counting(line) {
-            Some((normalized, counts)) => (normalized, Shape::of_counted(line, counts)),
-            None => (key::normalize(line), Shape::of(line)),
-        };
-        let keys = key::keys_of_normalized(&normalized);
-        let marker =
-            keys.is_some() && shape.words <= MARKER_MAX_WORDS && self.is_marker(&normalized, shape);
-        LineFacts {
-            keys,
-            shape,
-            marker,
-        }
-    }
-
     /// Refuses articles of more than `max` paragraphs (`too_large`).
     pub fn with_max_paragraphs(mut self, max: usize) -> Engine {
         self.max_paragraphs = max;
@@ -230,148 +213,9 @@ impl Engine {
             .max(self.boilerplate.interior_min_articles)
     }
 
-    /// Step 1: split and key (pure). Fails only for more than `max_paragraphs` paragraphs.
-    pub fn prepare(&self, article: RawArticle) -> Result<Prepared, InputError> {
-        let mut extraction_missed_text = false;
-        let (extracted, signals) = match article.content_type {
-            ContentType::PlainText => (None, Vec::new()),
-            ContentType::Html => {
-                let blocks = html::extract(&article.body);
-                extraction_missed_text = blocks.is_empty() && html::has_words(&article.body);
-                let text = blocks
-                    .iter()
-                    .map(|b| b.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                (
-                    Some(text),
-                    blocks.into_iter().map(|b| Some(b.signals)).collect(),
-                )
-            }
-        };
-        let body = extracted.as_deref().unwrap_or(&article.body);
-        let lines = match article.content_type {
-            ContentType::PlainText => paragraph::split_plain(body),
-            // One line per block; a block is never blank.
-            ContentType::Html => body.split('\n').collect(),
-        };
-        if lines.len() > self.max_paragraphs {
-            return Err(InputError::new(
-                ErrorCode::TooLarge,
-                format!(
-                    "body: {} paragraphs; the limit is {} (limits.max_paragraphs)",
-                    lines.len(),
-                    self.max_paragraphs
-                ),
-            ));
-        }
-        let title = article
-            .title
-            .as_deref()
-            .and_then(|t| key::keys(headline(t)))
-            .map(|k| k.content);
-        let full_title = article
-            .title
-            .as_deref()
-            .and_then(key::keys)
-            .map(|k| k.content);
-
-        let mut contents: Vec<Key> = Vec::new();
-        let mut templates: Vec<Key> = Vec::new();
-        // Keys are SHA-256 outputs: a fast hash is as good as a keyed one here.
-        let mut content_slots: foldhash::HashMap<Key, usize> = HashMap::default();
-        let mut template_slots: foldhash::HashMap<Key, usize> = HashMap::default();
-        let mut paras = Vec::with_capacity(lines.len());
-        let mut title_checks: Vec<bool> = Vec::new();
-        let mut content_templates: Vec<Option<usize>> = Vec::new();
-        // An HTML page with no text at all is one empty line.
-        let lines: Vec<(usize, &str)> = lines
-            .into_iter()
-            .enumerate()
-            .filter(|(_, line)| !line.is_empty())
-            .collect();
-        let texts: Vec<&str> = lines.iter().map(|(_, line)| *line).collect();
-        let derived = self.lines.derive_all(&texts, |line| self.derive_line(line));
-        for ((index, line), facts) in lines.into_iter().zip(derived) {
-            let start = line.as_ptr() as usize - body.as_ptr() as usize;
-            let LineFacts {
-                keys,
-                shape,
-                marker,
-            } = facts;
-            let (mut content_slot, mut template_slot) = (0, 0);
-            if let Some(k) = keys {
-                content_slot = *content_slots.entry(k.content).or_insert_with(|| {
-                    contents.push(k.content);
-                    title_checks.push(false);
-                    content_templates.push(None);
-                    contents.len() - 1
-                });
-                title_checks[content_slot] |= !self.is_prose(shape);
-                template_slot = *template_slots.entry(k.template).or_insert_with(|| {
-                    templates.push(k.template);
-                    templates.len() - 1
-                });
-                content_templates[content_slot].get_or_insert(template_slot);
-            }
-            paras.push(Para {
-                range: start..start + line.len(),
-                keys,
-                shape,
-                marker,
-                content_slot,
-                template_slot,
-                html: signals.get(index).copied().flatten(),
-            });
-        }
-        // The headline is looked up like a paragraph: a headline the source used recently is
-        // what tells a re-published story from a sibling page that shares the site's chrome.
-        let title_slot = title.map(|t| {
-            let slot = *content_slots.entry(t).or_insert_with(|| {
-                contents.push(t);
-                title_checks.push(false);
-                content_templates.push(None);
-                contents.len() - 1
-            });
-            title_checks[slot] = true;
-            slot
-        });
-        let observation = Observation {
-            article_id: article.id.clone(),
-            source: article.source.clone(),
-            digest: content_digest(&article),
-            title,
-            templates,
-            contents,
-            title_checks,
-            content_templates,
-        };
-        Ok(Prepared {
-            article,
-            extracted,
-            paras,
-            full_title,
-            title_slot,
-            observation,
-            extraction_missed_text,
-        })
-    }
-
     /// Prose, as copy containment measures it.
     pub(crate) fn is_prose(&self, shape: Shape) -> bool {
         shape.sentence_like && shape.words >= self.copies.min_prose_words
-    }
-
-    /// A whole line equal to a marker, or a heading-like line that starts with one
-    /// ("Comments (3)"), never a sentence that merely begins with the word.
-    fn is_marker(&self, normalized: &str, shape: Shape) -> bool {
-        self.markers.iter().any(|m| {
-            normalized == m
-                || (!shape.sentence_like
-                    && normalized
-                        .strip_prefix(m.as_str())
-                        .is_some_and(|rest| rest.starts_with(' ')))
-        })
     }
 
     /// Step 3: decide (pure). A remembered outcome for the same content wins, so a redelivered
@@ -408,55 +252,11 @@ impl Engine {
         CleanRecord {
             article: &prepared.article,
             paragraphs,
-            status: if outcome.duplicate_of.is_some() {
-                Status::Duplicate
-            } else {
-                Status::Clean
-            },
+            status: outcome.status(),
             duplicate_of: outcome.duplicate_of.as_deref(),
             fingerprint: const_hex::encode(fingerprint.finalize()),
             dropped,
             format: key::KEY_FORMAT,
         }
     }
-}
-
-/// Separators between a headline and a site name in page titles ("Headline | Site").
-const TITLE_SEPARATORS: [&str; 6] = [" | ", " - ", " – ", " — ", " :: ", " · "];
-
-/// The headline inside a title: its longest part around a site-name separator, when that part
-/// has at least three words; otherwise the whole title.
-pub fn headline(title: &str) -> &str {
-    let mut parts = vec![title];
-    for separator in TITLE_SEPARATORS {
-        parts = parts.into_iter().flat_map(|p| p.split(separator)).collect();
-    }
-    match parts.into_iter().map(str::trim).max_by_key(|p| p.len()) {
-        Some(longest) if longest.len() < title.len() && longest.split_whitespace().count() >= 3 => {
-            longest
-        }
-        _ => title,
-    }
-}
-
-/// SHA-256 over what decisions depend on, each part length-prefixed so parts cannot run together.
-fn content_digest(article: &RawArticle) -> [u8; 16] {
-    let mut h = Sha256::new();
-    let content_type: &[u8] = match article.content_type {
-        ContentType::PlainText => b"text/plain",
-        ContentType::Html => b"text/html",
-    };
-    let title = article.title.as_deref().unwrap_or("");
-    for part in [
-        article.source.as_bytes(),
-        title.as_bytes(),
-        content_type,
-        article.body.as_bytes(),
-    ] {
-        h.update((part.len() as u64).to_le_bytes());
-        h.update(part);
-    }
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&h.finalize()[..16]);
-    out
 }

@@ -52,9 +52,10 @@ async fn process(delivery: &Inbound, context: &Context) -> Result<(), SessionErr
         Ok(cleaned) => {
             let record = context.cleaner.record(&cleaned);
             let counts = record.counts();
-            let (routing_key, status) = match record.duplicate_of {
-                Some(_) => (broker::DUPLICATE_ROUTING_KEY, "duplicate"),
-                None => (broker::CLEAN_ROUTING_KEY, "clean"),
+            let status = record.status.as_str();
+            let routing_key = match record.status {
+                crate::article::Status::Duplicate => broker::DUPLICATE_ROUTING_KEY,
+                crate::article::Status::Clean => broker::CLEAN_ROUTING_KEY,
             };
             let message = Message::record(&record, status);
             publish(context, &topology.output_exchange, routing_key, &message).await?;
