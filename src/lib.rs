@@ -11,7 +11,7 @@
 //! - [`config`]: settings in layers (built-in defaults, a file, environment variables).
 //! - [`eval`]: cleaning quality scored against labelled truth.
 //! - [`audit`]: the delivery promise checked from what went in and what came out.
-//! - [`broker`]: everything that speaks AMQP; the only module that uses lapin.
+//! - [`broker`]: everything that speaks AMQP; no other module talks to the broker client.
 //! - [`worker`]: the consuming loop, from delivery to ack, and what each failure leads to.
 //! - [`commands`]: the subcommands `main.rs` dispatches to, one file each.
 //! - [`telemetry`]: logs, metrics and the HTTP endpoints.

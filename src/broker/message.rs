@@ -4,11 +4,19 @@
 use lapin::BasicProperties;
 use lapin::types::{AMQPValue, FieldTable, LongString};
 
-use crate::article::{CleanRecord, MAX_ID_BYTES};
+use crate::article::{CleanRecord, MAX_ID_BYTES, Status};
 
 /// Routing keys of records on the output exchange.
 pub const CLEAN_ROUTING_KEY: &str = "article.clean";
 pub const DUPLICATE_ROUTING_KEY: &str = "article.duplicate";
+
+/// The routing key of a record on the output exchange.
+pub fn record_routing_key(status: Status) -> &'static str {
+    match status {
+        Status::Clean => CLEAN_ROUTING_KEY,
+        Status::Duplicate => DUPLICATE_ROUTING_KEY,
+    }
+}
 
 /// Headers on every record, so consumers can route or filter without parsing the body.
 pub const STATUS_HEADER: &str = "x-paraprint-status";
@@ -36,9 +44,10 @@ impl Message {
         }
     }
 
-    /// A clean record, `status` being the record's ("clean" or "duplicate"): persistent JSON,
-    /// the article id as `message_id`, the status and counts in headers.
-    pub fn record(record: &CleanRecord, status: &str) -> Message {
+    /// A clean record: persistent JSON, the article id as `message_id`, the status and counts
+    /// in headers.
+    pub fn record(record: &CleanRecord) -> Message {
+        let status = record.status.as_str();
         let counts = record.counts();
         let mut headers = FieldTable::default();
         headers.insert(STATUS_HEADER.into(), long_string(status));

@@ -30,7 +30,7 @@ pub use dead_letter::{
 pub use inbound::{Held, Inbound};
 pub use message::{
     CLEAN_ROUTING_KEY, DROPPED_HEADER, DUPLICATE_ROUTING_KEY, FORMAT_HEADER, KEPT_HEADER, Message,
-    STATUS_HEADER, persistent,
+    STATUS_HEADER, persistent, record_routing_key,
 };
 pub use publish::{PublishError, Publisher, publish_confirmed};
 pub use session::{Consumer, OpenError, Session};

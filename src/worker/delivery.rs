@@ -53,12 +53,14 @@ async fn process(delivery: &Inbound, context: &Context) -> Result<(), SessionErr
             let record = context.cleaner.record(&cleaned);
             let counts = record.counts();
             let status = record.status.as_str();
-            let routing_key = match record.status {
-                crate::article::Status::Duplicate => broker::DUPLICATE_ROUTING_KEY,
-                crate::article::Status::Clean => broker::CLEAN_ROUTING_KEY,
-            };
-            let message = Message::record(&record, status);
-            publish(context, &topology.output_exchange, routing_key, &message).await?;
+            let routing_key = broker::record_routing_key(record.status);
+            publish(
+                context,
+                &topology.output_exchange,
+                routing_key,
+                &Message::record(&record),
+            )
+            .await?;
             let source = context.sources.label(&record.article.source);
             metrics::counter!("paraprint_articles_total", "status" => status, "source" => source.clone())
                 .increment(1);

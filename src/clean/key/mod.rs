@@ -17,6 +17,11 @@ use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralC
 use icu_properties::{CodePointMapData, CodePointSetData};
 use sha2::{Digest, Sha256};
 
+mod fast;
+
+pub use fast::{TokenCounts, normalize_counting};
+use fast::{normalize_ascii, normalize_latin, push_collapsed};
+
 /// Version of the key recipe and its Unicode data. State written under one version is never
 /// read as another: stores namespace everything by it.
 pub const KEY_FORMAT: u32 = 1;
@@ -132,152 +137,6 @@ fn normalize_general(text: &str) -> String {
     out
 }
 
-/// The same recipe for ASCII input, where NFKC is the identity, folding is lowercasing, no
-/// character is default-ignorable and every punctuation character is Unicode P or S.
-/// A property test checks it agrees with the general path.
-fn normalize_ascii(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len());
-    // Words (runs of letters and digits) are copied whole, lowercased, one space between them.
-    for word in text
-        .as_bytes()
-        .split(|b| !b.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(b' ');
-        }
-        let start = out.len();
-        out.extend_from_slice(word);
-        out[start..].make_ascii_lowercase();
-    }
-    String::from_utf8(out).expect("ASCII in, ASCII out")
-}
-
-/// Whitespace-separated tokens of a line, as [`super::shape::Shape`] counts them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TokenCounts {
-    /// Tokens with a letter or digit.
-    pub words: usize,
-    /// Tokens whose core (first to last letter or digit) is digits, '.', ',' and '%' only.
-    pub numbers: usize,
-}
-
-/// [`normalize`] and the token counts of text in one pass, for ASCII text and text the Latin
-/// fast path knows (`None` for any other): the engine derives both for every line it has not
-/// seen, and each costs a pass of its own otherwise. A property test checks it agrees with
-/// `normalize` and `Shape::of`.
-pub fn normalize_counting(text: &str) -> Option<(String, TokenCounts)> {
-    let mut counter = TokenCounter::new();
-    if text.is_ascii() {
-        let mut out = Vec::with_capacity(text.len());
-        let mut pending_space = false;
-        for &b in text.as_bytes() {
-            if b.is_ascii_alphanumeric() {
-                if pending_space {
-                    out.push(b' ');
-                    pending_space = false;
-                }
-                out.push(b.to_ascii_lowercase());
-                counter.alnum(b.is_ascii_digit());
-                continue;
-            }
-            pending_space = !out.is_empty();
-            match b {
-                b' ' | b'\t'..=b'\r' => counter.space(),
-                _ => counter.other(matches!(b, b'.' | b',' | b'%')),
-            }
-        }
-        let out = String::from_utf8(out).expect("ASCII in, ASCII out");
-        return Some((out, counter.finish()));
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text.chars() {
-        let (folded, is_gap) = latin_fold(c)?;
-        // Every character the Latin path knows is a letter, a digit or a gap, never both.
-        match () {
-            _ if !is_gap => counter.alnum(c.is_ascii_digit()),
-            _ if c.is_whitespace() => counter.space(),
-            _ => counter.other(matches!(c, '.' | ',' | '%')),
-        }
-        push_collapsed(&mut out, &mut pending_space, folded, is_gap);
-    }
-    Some((out, counter.finish()))
-}
-
-/// Counts whitespace-separated tokens as `Shape::of` does, fed one character at a time.
-struct TokenCounter {
-    counts: TokenCounts,
-    /// The open token has a letter or digit.
-    has_alnum: bool,
-    /// The open token's core so far (first to last letter or digit) is a number's.
-    numeric: bool,
-    /// A character no number holds came after the open token's last letter or digit.
-    stray: bool,
-}
-
-impl TokenCounter {
-    fn new() -> Self {
-        TokenCounter {
-            counts: TokenCounts::default(),
-            has_alnum: false,
-            numeric: true,
-            stray: false,
-        }
-    }
-
-    fn alnum(&mut self, digit: bool) {
-        self.numeric &= digit && !(self.has_alnum && self.stray);
-        self.has_alnum = true;
-        self.stray = false;
-    }
-
-    fn other(&mut self, in_numbers: bool) {
-        self.stray |= !in_numbers;
-    }
-
-    fn space(&mut self) {
-        if self.has_alnum {
-            self.counts.words += 1;
-            self.counts.numbers += usize::from(self.numeric);
-        }
-        (self.has_alnum, self.numeric, self.stray) = (false, true, false);
-    }
-
-    fn finish(mut self) -> TokenCounts {
-        self.space();
-        self.counts
-    }
-}
-
-/// The same recipe for text whose every non-ASCII character is one of the common ones in
-/// Western news copy (typographic quotes and dashes, the ellipsis, guillemets, no-break space,
-/// bullets, Latin-1 letters), for which NFKC_Casefold is known and does not depend on the
-/// neighbours: they are starters that compose with nothing, so each maps on its own. `None` for
-/// any other character. A property test checks it agrees with the general path.
-fn normalize_latin(text: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text.chars() {
-        let (c, is_gap) = latin_fold(c)?;
-        push_collapsed(&mut out, &mut pending_space, c, is_gap);
-    }
-    Some(out)
-}
-
-/// A character the Latin fast path knows, folded, and whether it is a gap; `None` otherwise.
-fn latin_fold(c: char) -> Option<(char, bool)> {
-    Some(match c {
-        c if c.is_ascii() => (c.to_ascii_lowercase(), !c.is_ascii_alphanumeric()),
-        '\u{a0}' | '\u{ab}' | '\u{bb}' | '\u{b7}' | '\u{d7}' | '\u{f7}' | '\u{2013}'
-        | '\u{2014}' | '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' | '\u{2022}'
-        | '\u{2026}' => (c, true),
-        'à'..='ö' | 'ø'..='ÿ' => (c, false),
-        'À'..='Ö' | 'Ø'..='Þ' => (char::from_u32(c as u32 + 0x20)?, false),
-        _ => return None,
-    })
-}
-
 /// Whether the text holds a decimal digit of any script.
 fn has_decimal_digit(normalized: &str) -> bool {
     if normalized.bytes().any(|b| b.is_ascii_digit()) {
@@ -285,18 +144,6 @@ fn has_decimal_digit(normalized: &str) -> bool {
     }
     // Below U+0100 the only decimal digits are ASCII ones.
     !normalized.chars().all(|c| (c as u32) < 0x100) && template_text(normalized) != normalized
-}
-
-fn push_collapsed(out: &mut String, pending_space: &mut bool, c: char, is_gap: bool) {
-    if is_gap {
-        *pending_space = !out.is_empty();
-    } else {
-        if *pending_space {
-            out.push(' ');
-            *pending_space = false;
-        }
-        out.push(c);
-    }
 }
 
 /// Normalized text with every run of decimal digits (any script) replaced by `0`, so that
