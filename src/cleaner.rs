@@ -9,7 +9,7 @@ use crate::article::{CleanRecord, InputError, RawArticle};
 use crate::clean::key::Key;
 use crate::clean::{Engine, Facts, Outcome, Prepared};
 use crate::config::{Settings, StoreBackend};
-use crate::store::{Clock, EmbeddedStore, RedisStore, Store, StoreError, Verdict};
+use crate::store::{Clock, EmbeddedStore, OpenError, RedisStore, Store, StoreError, Verdict};
 
 /// Why an article could not be cleaned; each variant says what happens to the message.
 #[derive(Debug, thiserror::Error)]
@@ -50,10 +50,7 @@ impl Cleaner {
 
     /// A cleaner with the store the settings choose (the embedded one opened, and recovered,
     /// from `store.path`).
-    pub fn from_settings(
-        settings: &Settings,
-        clock: Arc<dyn Clock>,
-    ) -> Result<Cleaner, StoreError> {
+    pub fn from_settings(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Cleaner, OpenError> {
         let engine = Engine::new(settings.boilerplate.clone(), settings.copies.clone())
             .with_max_paragraphs(settings.limits.max_paragraphs)
             .with_line_cache(settings.limits.line_cache_bytes);

@@ -72,7 +72,7 @@ async fn connect_to(
         return Connection::connect_uri(uri, properties).await;
     }
     // Read at every connect, so a renewed CA bundle is picked up on reconnect. Start-up already
-    // checked the file (config::validate); this error only shows if it went away since.
+    // checked the file (`config::load`); this error only shows if it went away since.
     let ca = read_ca_file("amqp.tls_ca_file", &settings.tls_ca_file)
         .map_err(|e| lapin::Error::from(std::io::Error::new(std::io::ErrorKind::NotFound, e)))?;
     let tls = OwnedTLSConfig {

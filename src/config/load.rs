@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use super::tls::CaFileError;
 use super::{CONFIG_FILE_VAR, DEFAULT_TOML, Settings, read_ca_file};
 
 const ENV_PREFIX: &str = "PARAPRINT_";
@@ -21,8 +22,15 @@ pub enum ConfigError {
     },
     #[error("unknown configuration key `{key}` in {path}")]
     UnknownKey { key: String, path: PathBuf },
+    /// A value of the wrong type, from the file or an environment variable.
     #[error("invalid configuration: {0}")]
-    Invalid(String),
+    Type(#[from] config::ConfigError),
+    /// Values that break a rule of their settings (the rule says which).
+    #[error("invalid configuration: {rule}")]
+    Invalid { rule: &'static str },
+    /// A CA file a setting names cannot be used.
+    #[error("invalid configuration: {0}")]
+    CaFile(#[from] CaFileError),
 }
 
 /// Settings, plus warnings about ignored environment variables (to log once logging is up).
@@ -98,14 +106,13 @@ pub fn load_from(
     let settings: Settings = builder
         .add_source(environment)
         .build()
-        .and_then(config::Config::try_deserialize)
-        .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        .and_then(config::Config::try_deserialize)?;
     validate(&settings)?;
     Ok(Loaded { settings, warnings })
 }
 
 fn validate(s: &Settings) -> Result<(), ConfigError> {
-    let fail = |msg: &str| Err(ConfigError::Invalid(msg.to_string()));
+    let fail = |rule: &'static str| Err(ConfigError::Invalid { rule });
     if s.boilerplate.min_articles == 0 {
         return fail("boilerplate.min_articles must be at least 1");
     }
@@ -160,7 +167,7 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
         ("store.redis_tls_ca_file", &s.store.redis_tls_ca_file),
     ] {
         if !path.is_empty() {
-            read_ca_file(key, path).map_err(ConfigError::Invalid)?;
+            read_ca_file(key, path)?;
         }
     }
     Ok(())

@@ -20,7 +20,7 @@ pub use settings::{
     LogSettings, MetricsSettings, Settings, StoreBackend, StoreSettings, TopologySettings,
     WorkerSettings,
 };
-pub use tls::read_ca_file;
+pub use tls::{CaFileError, read_ca_file};
 
 /// The built-in defaults, also the list of every valid key.
 pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");

@@ -16,11 +16,44 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use embedded::EmbeddedStore;
 pub use redis::RedisStore;
 
-/// A store failure. Always transient for the caller: hold the article and retry; an article
-/// is never dropped or dead-lettered because its store was unavailable.
+/// A store that cannot answer now. Always transient for the caller: hold the article and
+/// retry; an article is never dropped or dead-lettered because its store was unavailable.
 #[derive(Debug, thiserror::Error)]
-#[error("state store unavailable: {0}")]
-pub struct StoreError(pub String);
+pub enum StoreError {
+    /// Redis did not answer, or answered with an error.
+    #[error("state store unavailable: redis: {0}")]
+    Redis(#[from] ::redis::RedisError),
+    /// Redis answered what paraprint's layout never holds (another program wrote the keys).
+    #[error("state store unavailable: redis: unexpected reply to {0}")]
+    UnexpectedReply(&'static str),
+    /// A remembered value could not be encoded, or read back.
+    #[error("state store unavailable: {what}: {source}")]
+    Encoding {
+        what: &'static str,
+        source: postcard::Error,
+    },
+    /// The embedded store could not write its log or its snapshot (a full disk).
+    #[error("state store unavailable: {what}: {source}")]
+    Disk {
+        what: &'static str,
+        source: std::io::Error,
+    },
+    /// The CA file `store.redis_tls_ca_file` names went away since start-up.
+    #[error("state store unavailable: {0}")]
+    CaFile(#[from] crate::config::CaFileError),
+}
+
+/// A store that cannot start: retrying will not help until an operator acts.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The embedded store's folder cannot be used: locked by another process, unreadable,
+    /// or holding a corrupt snapshot or log.
+    #[error("embedded store at {path}: {source}")]
+    Embedded {
+        path: String,
+        source: std::io::Error,
+    },
+}
 
 /// A template key of a source and the distinct articles that had it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{Clock, Store, StoreError, TemplateCount};
+use super::{Clock, OpenError, Store, StoreError, TemplateCount};
 use crate::clean::key::ParagraphKeys;
 use crate::clean::{Facts, Observation, Outcome};
 use crate::config::StoreSettings;
@@ -63,14 +63,17 @@ impl EmbeddedStore {
         window_ms: u64,
         count_cap: u32,
         clock: Arc<dyn Clock>,
-    ) -> Result<Self, StoreError> {
+    ) -> Result<Self, OpenError> {
         if settings.path.is_empty() {
             return Ok(Self::new(settings, window_ms, count_cap, clock));
         }
         let limits = limits(settings, window_ms, count_cap);
         let path = limits.settings.path.clone();
-        let (journal, state) = Journal::open(Path::new(&path), &limits)
-            .map_err(|e| StoreError(format!("embedded store at {path}: {e}")))?;
+        let (journal, state) =
+            Journal::open(Path::new(&path), &limits).map_err(|source| OpenError::Embedded {
+                path: path.clone(),
+                source,
+            })?;
         tracing::info!(path = %path, entries = state.entries(), "Opened the embedded store.");
         let inner = Arc::new(Mutex::new(Inner {
             state,
@@ -102,9 +105,10 @@ impl EmbeddedStore {
         let mut inner = self.lock();
         let Inner { state, journal } = &mut *inner;
         match journal {
-            Some(journal) => journal
-                .snapshot(state)
-                .map_err(|e| StoreError(format!("snapshot: {e}"))),
+            Some(journal) => journal.snapshot(state).map_err(|source| StoreError::Disk {
+                what: "snapshot",
+                source,
+            }),
             None => Ok(()),
         }
     }
@@ -119,13 +123,15 @@ impl EmbeddedStore {
         let Some(journal) = journal else {
             return Ok(());
         };
-        journal
-            .append(&entry)
-            .map_err(|e| StoreError(format!("writing the state log: {e}")))?;
+        journal.append(&entry).map_err(|source| StoreError::Disk {
+            what: "writing the state log",
+            source,
+        })?;
         if journal.wants_snapshot() {
-            journal
-                .snapshot(state)
-                .map_err(|e| StoreError(format!("snapshot: {e}")))?;
+            journal.snapshot(state).map_err(|source| StoreError::Disk {
+                what: "snapshot",
+                source,
+            })?;
         }
         Ok(())
     }

@@ -108,7 +108,7 @@ impl RedisStore {
         if path.is_empty() {
             return Ok(None);
         }
-        let pem = read_ca_file("store.redis_tls_ca_file", path).map_err(StoreError)?;
+        let pem = read_ca_file("store.redis_tls_ca_file", path)?;
         Ok(Some(TlsCertificates {
             client_tls: None,
             root_cert: Some(pem),
@@ -117,7 +117,7 @@ impl RedisStore {
 }
 
 pub(super) fn unavailable(e: redis::RedisError) -> StoreError {
-    StoreError(format!("redis: {e}"))
+    StoreError::Redis(e)
 }
 
 pub(super) fn parse_count(bytes: &[u8]) -> Option<u32> {

@@ -154,8 +154,10 @@ impl Store for RedisStore {
         );
         let mut value = self.clock.now_ms().to_le_bytes().to_vec();
         value.extend(
-            postcard::to_stdvec(outcome)
-                .map_err(|e| StoreError(format!("encoding outcome: {e}")))?,
+            postcard::to_stdvec(outcome).map_err(|source| StoreError::Encoding {
+                what: "encoding an outcome",
+                source,
+            })?,
         );
         let mut cmd = redis::cmd("SET");
         cmd.arg(key)
@@ -245,15 +247,19 @@ impl Store for RedisStore {
             const_hex::encode(low),
             const_hex::encode(high)
         );
-        let encoded = postcard::to_stdvec(verdict)
-            .map_err(|e| StoreError(format!("encoding verdict: {e}")))?;
+        let encoded = postcard::to_stdvec(verdict).map_err(|source| StoreError::Encoding {
+            what: "encoding a verdict",
+            source,
+        })?;
         let mut call = self.meet_script.prepare_invoke();
         call.key(key).arg(me).arg(encoded).arg(MEETING_TTL_MS);
         let first: Option<Vec<u8>> = conn.invoke(&call).await.map_err(unavailable)?;
         first
             .map(|bytes| {
-                postcard::from_bytes(&bytes)
-                    .map_err(|e| StoreError(format!("redis: unreadable verdict: {e}")))
+                postcard::from_bytes(&bytes).map_err(|source| StoreError::Encoding {
+                    what: "reading a verdict",
+                    source,
+                })
             })
             .transpose()
     }

@@ -174,7 +174,7 @@ impl RedisStore {
             )?
         };
 
-        let malformed = || StoreError("redis: unexpected reply to an article's first step".into());
+        let malformed = || StoreError::UnexpectedReply("an article's first step");
         if source_reply.len() != source_replies {
             return Err(malformed());
         }
