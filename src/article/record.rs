@@ -25,7 +25,9 @@ impl Status {
 pub struct DroppedEntry {
     pub index: usize,
     pub reason: &'static str,
-    /// Which boilerplate rule decided (`learned`, `link_list`, `edge_marker`, `trailing_zone`).
+    /// Which boilerplate rule decided, by [`crate::clean::BoilerplateRule`]'s name: `learned`,
+    /// `link_list`, `fragment_run`, `edge_marker`, `trailing_zone`, `landmark`, `link_density`
+    /// or `outside_main`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<&'static str>,
     /// Hex content key; `null` for an `empty` paragraph, which has none.
