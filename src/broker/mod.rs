@@ -32,7 +32,7 @@ pub use message::{
     CLEAN_ROUTING_KEY, DROPPED_HEADER, DUPLICATE_ROUTING_KEY, FORMAT_HEADER, KEPT_HEADER, Message,
     STATUS_HEADER, persistent, record_routing_key,
 };
-pub use publish::{PublishError, Publisher, publish_confirmed};
+pub use publish::{PublishError, Publisher};
 pub use session::{Consumer, OpenError, Session};
 pub use topology::{TopologyError, declare_topology, input_queue_arguments};
 

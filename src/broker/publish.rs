@@ -20,13 +20,6 @@ pub enum PublishError {
     Channel(#[from] lapin::Error),
 }
 
-impl PublishError {
-    /// The broker answered, and may answer otherwise later: worth retrying on the same channel.
-    pub fn is_refusal(&self) -> bool {
-        !matches!(self, PublishError::Channel(_))
-    }
-}
-
 /// A channel in confirm mode. Clones share the channel, so publishes can be awaited at once.
 #[derive(Clone)]
 pub struct Publisher {
@@ -43,7 +36,7 @@ impl Publisher {
         Ok(Publisher { channel })
     }
 
-    /// Publishes `mandatory` and waits for the broker's answer (see [`publish_confirmed`]).
+    /// Publishes `mandatory` and waits for the broker's answer: only a plain ack is success.
     pub async fn publish(
         &self,
         exchange: &str,
@@ -61,9 +54,10 @@ impl Publisher {
     }
 }
 
-/// Publishes `mandatory` on a channel in confirm mode and waits for the broker's answer.
-/// Only a plain ack is success: a nack, or an ack that came with a return, is a failure.
-pub async fn publish_confirmed(
+/// Publishes `mandatory` on a channel in confirm mode (a [`Publisher`]'s, the only caller) and
+/// waits for the broker's answer. Only a plain ack is success: a nack, or an ack that came with
+/// a return, is a failure.
+async fn publish_confirmed(
     channel: &Channel,
     exchange: &str,
     routing_key: &str,
