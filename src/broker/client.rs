@@ -6,8 +6,7 @@ use lapin::types::FieldTable;
 use lapin::{Channel, Connection};
 
 use super::connect::connect;
-use super::session::OpenError;
-use super::topology::declare_topology;
+use super::topology::{TopologyError, declare_topology};
 use super::{Inbound, Publisher};
 use crate::config::{AmqpSettings, TopologySettings};
 
@@ -25,8 +24,8 @@ impl Client {
     }
 
     /// Declares the topology (or, with `topology.declare = false`, verifies it).
-    pub async fn declare(&self, topology: &TopologySettings) -> Result<(), OpenError> {
-        Ok(declare_topology(&self.channel, topology).await?)
+    pub async fn declare(&self, topology: &TopologySettings) -> Result<(), TopologyError> {
+        declare_topology(&self.channel, topology).await
     }
 
     /// Ready messages in `queue`.

@@ -49,7 +49,11 @@ impl Inbound {
 
     /// Done with: the broker forgets it.
     pub async fn ack(&self) -> Result<(), lapin::Error> {
-        self.held().ack().await.map(|_| ())
+        self.delivery
+            .acker
+            .ack(BasicAckOptions::default())
+            .await
+            .map(|_| ())
     }
 
     /// Back to its queue, counted toward the queue's delivery limit on every RabbitMQ version

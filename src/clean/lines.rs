@@ -40,7 +40,7 @@ impl Engine {
     pub(super) fn derive_line(&self, line: &str) -> LineFacts {
         let (normalized, shape) = match key::normalize_counting(line) {
             Some((normalized, counts)) => (normalized, Shape::of_counted(line, counts)),
-            None => (key::normalize(line), Shape::of(line)),
+            None => (key::normalize_general(line), Shape::of(line)),
         };
         let keys = key::keys_of_normalized(&normalized);
         let marker =

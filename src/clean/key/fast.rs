@@ -2,27 +2,6 @@
 //! ASCII, and the common non-ASCII characters of Western copy. Each path gives exactly what the
 //! general path gives (property tests in `mod.rs` check it), or refuses.
 
-/// The same recipe for ASCII input, where NFKC is the identity, folding is lowercasing, no
-/// character is default-ignorable and every punctuation character is Unicode P or S.
-/// A property test checks it agrees with the general path.
-pub(super) fn normalize_ascii(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len());
-    // Words (runs of letters and digits) are copied whole, lowercased, one space between them.
-    for word in text
-        .as_bytes()
-        .split(|b| !b.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(b' ');
-        }
-        let start = out.len();
-        out.extend_from_slice(word);
-        out[start..].make_ascii_lowercase();
-    }
-    String::from_utf8(out).expect("ASCII in, ASCII out")
-}
-
 /// Whitespace-separated tokens of a line, as [`Shape`](crate::clean::shape::Shape) counts them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TokenCounts {
@@ -32,8 +11,12 @@ pub struct TokenCounts {
     pub numbers: usize,
 }
 
-/// [`normalize`] and the token counts of text in one pass, for ASCII text and text the Latin
-/// fast path knows (`None` for any other): the engine derives both for every line it has not
+/// [`normalize`](super::normalize) and the token counts of text in one pass, without the
+/// Unicode tables. For ASCII text, NFKC is the identity, folding is lowercasing, no character is
+/// default-ignorable and every punctuation character is Unicode P or S. Text whose every
+/// non-ASCII character is one of the common ones in Western news copy (typographic quotes and
+/// dashes, the ellipsis, guillemets, no-break space, bullets, Latin-1 letters) maps character
+/// by character: those are starters that compose with nothing. `None` for any other text: the engine derives both for every line it has not
 /// seen, and each costs a pass of its own otherwise. A property test checks it agrees with
 /// `normalize` and `Shape::of`.
 pub fn normalize_counting(text: &str) -> Option<(String, TokenCounts)> {
@@ -118,21 +101,6 @@ impl TokenCounter {
         self.space();
         self.counts
     }
-}
-
-/// The same recipe for text whose every non-ASCII character is one of the common ones in
-/// Western news copy (typographic quotes and dashes, the ellipsis, guillemets, no-break space,
-/// bullets, Latin-1 letters), for which NFKC_Casefold is known and does not depend on the
-/// neighbours: they are starters that compose with nothing, so each maps on its own. `None` for
-/// any other character. A property test checks it agrees with the general path.
-pub(super) fn normalize_latin(text: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text.chars() {
-        let (c, is_gap) = latin_fold(c)?;
-        push_collapsed(&mut out, &mut pending_space, c, is_gap);
-    }
-    Some(out)
 }
 
 /// A character the Latin fast path knows, folded, and whether it is a gap; `None` otherwise.

@@ -19,8 +19,8 @@ use sha2::{Digest, Sha256};
 
 mod fast;
 
+use fast::push_collapsed;
 pub use fast::{TokenCounts, normalize_counting};
-use fast::{normalize_ascii, normalize_latin, push_collapsed};
 
 /// Version of the key recipe and its Unicode data. State written under one version is never
 /// read as another: stores namespace everything by it.
@@ -102,14 +102,15 @@ pub fn keys_of_normalized(normalized: &str) -> Option<ParagraphKeys> {
 
 /// The normalized text that content keys hash.
 pub fn normalize(text: &str) -> String {
-    if text.is_ascii() {
-        return normalize_ascii(text);
+    match normalize_counting(text) {
+        Some((normalized, _)) => normalized,
+        None => normalize_general(text),
     }
-    normalize_latin(text).unwrap_or_else(|| normalize_general(text))
 }
 
-/// The recipe through ICU4X, for any text.
-fn normalize_general(text: &str) -> String {
+/// The recipe through ICU4X, for any text: for a caller that already knows
+/// [`normalize_counting`] refuses it.
+pub fn normalize_general(text: &str) -> String {
     let ignorable = CodePointSetData::new::<DefaultIgnorableCodePoint>();
     let nfkc = ComposingNormalizerBorrowed::new_nfkc();
     let folder = CaseMapper::new();
@@ -229,7 +230,7 @@ mod properties {
     fn counting_agrees(s: &str) -> Result<(), TestCaseError> {
         let (normalized, counts) = super::normalize_counting(s).expect("a text it knows");
         let shape = crate::clean::shape::Shape::of(s);
-        prop_assert_eq!(normalized, super::normalize(s));
+        prop_assert_eq!(normalized, super::normalize_general(s));
         prop_assert_eq!((counts.words, counts.numbers), (shape.words, shape.numbers));
         Ok(())
     }
@@ -249,7 +250,8 @@ mod properties {
             proptest::sample::select(latin_known()), 0..48,
         )) {
             let s: String = s.into_iter().collect();
-            prop_assert_eq!(super::normalize_latin(&s), Some(super::normalize_general(&s)));
+            let fast = super::normalize_counting(&s).map(|(normalized, _)| normalized);
+            prop_assert_eq!(fast, Some(super::normalize_general(&s)));
         }
 
         /// Next to characters it does not know, it refuses or still agrees.
@@ -258,7 +260,7 @@ mod properties {
             proptest::sample::select(latin_neighbours()), 0..8,
         )) {
             let s: String = s.into_iter().collect();
-            if let Some(fast) = super::normalize_latin(&s) {
+            if let Some((fast, _)) = super::normalize_counting(&s) {
                 prop_assert_eq!(fast, super::normalize_general(&s));
             }
         }
