@@ -175,11 +175,15 @@ impl World {
         let shutdown = CancellationToken::new();
         let handle = tokio::spawn(paraprint::worker::run(
             Arc::new(self.settings.clone()),
-            cleaner,
+            cleaner.clone(),
             Default::default(),
             shutdown.clone(),
         ));
-        Running { shutdown, handle }
+        Running {
+            shutdown,
+            handle,
+            cleaner,
+        }
     }
 
     /// A connection and a channel in confirm mode, with the topology declared as a worker
@@ -415,17 +419,20 @@ impl Drop for World {
 pub struct Running {
     shutdown: CancellationToken,
     handle: JoinHandle<Result<(), paraprint::broker::TopologyError>>,
+    cleaner: Cleaner,
 }
 
 impl Running {
-    /// Graceful shutdown; the worker must stop cleanly within `timeout`.
-    pub async fn stop(self, timeout: Duration) {
+    /// Graceful shutdown; the worker must stop cleanly within `timeout`. Returns its cleaner
+    /// (and so its store), for a worker that goes on where this one stopped.
+    pub async fn stop(self, timeout: Duration) -> Cleaner {
         self.shutdown.cancel();
         tokio::time::timeout(timeout, self.handle)
             .await
             .expect("worker stops within the timeout")
             .expect("worker task did not panic")
             .expect("worker stopped without error");
+        self.cleaner
     }
 }
 
