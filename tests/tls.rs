@@ -55,7 +55,7 @@ async fn a_stream_runs_through_amqps_and_rediss() {
         lines.push(b'\n');
     }
     std::fs::write(&input, lines).unwrap();
-    let publish = std::process::Command::new(env!("CARGO_BIN_EXE_paraprint"))
+    let publish = crate::support::paraprint_command()
         .arg("publish")
         .arg(&input)
         .envs(world.env())
@@ -210,7 +210,7 @@ fn a_bad_ca_file_is_a_start_up_error() {
     }
 
     // The binary refuses to start, and says why.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_paraprint"))
+    let mut child = crate::support::paraprint_command()
         .arg("run")
         .env("PARAPRINT_AMQP__TLS_CA_FILE", &missing)
         .env("PARAPRINT_STORE__PATH", "")

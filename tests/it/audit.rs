@@ -1,7 +1,7 @@
 //! `paraprint audit` against the real broker: a run's records and dead letters checked against
 //! the file that was published.
 
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 use crate::support::{World, unique_articles};
@@ -10,7 +10,7 @@ use crate::worker::bad_messages;
 const LONG: Duration = Duration::from_secs(120);
 
 fn audit(world: &World, file: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paraprint"))
+    crate::support::paraprint_command()
         .arg("audit")
         .arg(file)
         .args(args)

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use crate::support::{
@@ -137,7 +137,7 @@ async fn metrics_count_what_went_in_and_out() {
     // The container health check: `paraprint health [--ready]` asks the same endpoints.
     let listen = format!("127.0.0.1:{port}");
     let health = |ready: bool| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_paraprint"));
+        let mut cmd = crate::support::paraprint_command();
         cmd.arg("health").env("PARAPRINT_METRICS__LISTEN", &listen);
         if ready {
             cmd.arg("--ready");
@@ -164,7 +164,7 @@ async fn metrics_port_zero_picks_a_free_port() {
 /// Runs `paraprint` with `args` and `env` until it exits or `after` passes, then returns what
 /// it wrote to stderr and stdout, and what `/readyz` answered on `probe` along the way.
 fn output_of(args: &[&str], env: &[(&str, &str)], after: Duration, probe: Option<u16>) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paraprint"))
+    let mut child = crate::support::paraprint_command()
         .args(args)
         .envs(env.iter().copied())
         .stdout(Stdio::piped())

@@ -2,7 +2,7 @@
 //! through a running worker, or a message the delivery limit ended), moved back by the binary.
 
 use std::collections::HashMap;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 use lapin::options::BasicGetOptions;
@@ -15,7 +15,7 @@ const LONG: Duration = Duration::from_secs(120);
 
 /// Runs `paraprint redrive ARGS` with this world's settings (and `extra_env`).
 fn redrive(world: &World, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paraprint"))
+    crate::support::paraprint_command()
         .arg("redrive")
         .args(args)
         .envs(world.env())
@@ -153,7 +153,7 @@ async fn redrive_moves_every_dead_letter_back_exactly_once() {
     let out = tokio::task::spawn_blocking({
         let env = world.env();
         move || {
-            Command::new(env!("CARGO_BIN_EXE_paraprint"))
+            crate::support::paraprint_command()
                 .arg("redrive")
                 .envs(env)
                 .envs(limit_env.iter().copied())

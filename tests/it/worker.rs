@@ -1,5 +1,4 @@
 use std::collections::HashSet;
-use std::process::Command;
 use std::time::Duration;
 
 use crate::common;
@@ -280,7 +279,7 @@ async fn publish_command_fills_the_input_queue() {
     }
     text.push_str("not json, published as is\n");
     std::fs::write(&path, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_paraprint"))
+    let out = crate::support::paraprint_command()
         .args(["publish", path.to_str().unwrap()])
         .envs(world.env())
         .output()

@@ -25,8 +25,18 @@ pub fn amqp_url() -> String {
     if let Some(url) = URL_OVERRIDE.lock().unwrap().clone() {
         return url;
     }
-    std::env::var("PARAPRINT_TEST_AMQP_URL")
-        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+    std::env::var(TEST_AMQP_URL).unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+}
+
+/// The broker the tests use when set; not a configuration key of the binary.
+const TEST_AMQP_URL: &str = "PARAPRINT_TEST_AMQP_URL";
+
+/// The `paraprint` binary to run, without the tests' own `PARAPRINT_TEST_AMQP_URL`: the binary
+/// warns about a `PARAPRINT_` variable that names no key. Tests hand it `World::env`.
+pub fn paraprint_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_paraprint"));
+    command.env_remove(TEST_AMQP_URL);
+    command
 }
 
 static URL_OVERRIDE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
@@ -544,7 +554,7 @@ pub fn drops_by_reason(records: &HashMap<String, Vec<u8>>) -> HashMap<String, us
 }
 
 pub fn spawn_worker_process(world: &World, extra_env: &[(&str, &str)]) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_paraprint"))
+    paraprint_command()
         .arg("run")
         .envs(world.env())
         .envs(
