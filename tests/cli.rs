@@ -65,14 +65,22 @@ fn bad_lines_are_reported_and_the_rest_still_cleaned() {
 
 #[test]
 fn explain_shows_each_paragraph_and_its_fate() {
-    let out = paraprint(
-        &["clean", "--explain"],
-        &std::fs::read(fixture("seed-menafn.jsonl")).unwrap(),
-    );
+    let seed = std::fs::read_to_string(fixture("seed-menafn.jsonl")).unwrap();
+    let copy = seed
+        .replace(r#""id": "menafn-seed""#, r#""id": "the-copy""#)
+        .replace(
+            r#""source": "menafn.com""#,
+            r#""source": "another.example""#,
+        );
+    let out = paraprint(&["clean", "--explain"], format!("{seed}{copy}").as_bytes());
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("menafn-seed (menafn.com): clean, kept 9 of"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the-copy (another.example): duplicate of menafn-seed,"),
         "{text}"
     );
     assert!(text.contains("drop title_echo"));

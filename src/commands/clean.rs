@@ -135,8 +135,8 @@ fn explain(cleaner: &Cleaner, cleaned: &Cleaned, out: &mut impl Write) -> io::Re
     let record = cleaner.record(cleaned);
     let article = &cleaned.prepared.article;
     let status = match record.duplicate_of {
-        Some(original) => format!("duplicate of {original}"),
-        None => "clean".to_string(),
+        Some(original) => format!("{} of {original}", record.status.as_str()),
+        None => record.status.as_str().to_string(),
     };
     writeln!(
         out,
