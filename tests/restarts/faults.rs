@@ -97,7 +97,7 @@ pub async fn finish(
     recovery: Duration,
 ) {
     let mut worker = worker.into();
-    loop {
+    for stops in 1.. {
         world.wait_for_empty(world.input_queue(), LONG).await;
         world
             .wait_for(world.output_queue(), inputs.len() as u32, LONG)
@@ -106,6 +106,7 @@ pub async fn finish(
             Some(again) => worker = again,
             None => break,
         }
+        assert!(stops < 5, "{stops} workers stopped with inputs waiting");
     }
     let report = world.assert_audit(inputs).await;
     assert_eq!(report.dead_letter_total(), 0, "no fault dead-letters");
