@@ -64,21 +64,20 @@ impl Worker {
     /// Stops it cleanly. When its input queue is not empty then, returns another worker like
     /// it (the same store) started to go on.
     async fn stop(self, world: &World) -> Option<Worker> {
-        let again: Box<dyn FnOnce() -> Worker> = match self {
+        match self {
             Worker::InProcess(running) => {
                 let cleaner = running.stop(LONG).await;
-                Box::new(move || world.start_worker(cleaner).into())
+                let waiting = world.ready(world.input_queue()).await > 0;
+                waiting.then(|| world.start_worker(cleaner).into())
             }
             Worker::Process(child, env) => {
                 assert_eq!(terminate(child), Some(0));
-                Box::new(move || {
-                    let pairs: Vec<(&str, &str)> =
-                        env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                    Worker::process(world, &pairs)
-                })
+                let waiting = world.ready(world.input_queue()).await > 0;
+                let env: Vec<(&str, &str)> =
+                    env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                waiting.then(|| Worker::process(world, &env))
             }
-        };
-        (world.ready(world.input_queue()).await > 0).then(again)
+        }
     }
 }
 
