@@ -62,6 +62,7 @@ fn outcome() -> Outcome {
     Outcome {
         digest: [1; 16],
         duplicate_of: None,
+        copy: None,
         drops: (0..5)
             .map(|i| DroppedParagraph {
                 index: i,

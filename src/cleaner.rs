@@ -95,12 +95,31 @@ impl Cleaner {
                 "HTML body has words outside its markup but no paragraph was extracted: all of it hidden, or an extractor bug."
             );
         }
-        let facts = timed(self.store.observe(&prepared.observation)).await?;
+        let mut facts = timed(self.store.observe(&prepared.observation)).await?;
+        let redelivered = facts
+            .previous
+            .as_ref()
+            .is_some_and(|p| p.digest == prepared.observation.digest);
+        if !redelivered {
+            let candidates = self.engine.copy_candidates(&prepared, &facts);
+            if !candidates.is_empty() {
+                facts.originals = timed(self.store.originals(&candidates)).await?;
+            }
+        }
         let mut outcome = self.engine.decide(&prepared, &facts);
         if facts.previous.as_ref() != Some(&outcome) {
             outcome = self.settle_races(&prepared, &facts, outcome).await?;
             outcome = self.name_original(&prepared, &facts, outcome).await?;
-            timed(self.store.remember(&prepared.observation, &outcome)).await?;
+            let entry = self.engine.index_entry(&prepared, &facts, &outcome);
+            let observation = &prepared.observation;
+            futures_util::try_join!(
+                timed(self.store.remember(observation, &outcome)),
+                timed(self.store.index(observation, &entry)),
+            )?;
+            if let Some(copy) = outcome.copy {
+                metrics::counter!("paraprint_copies_total", "method" => copy.method.as_str())
+                    .increment(1);
+            }
         }
         Ok(Cleaned {
             prepared,

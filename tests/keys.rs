@@ -1,6 +1,7 @@
 //! Golden tests of key format 1. A failure here means keys changed: that is a breaking change
 //! of the format (bump `KEY_FORMAT`), never a test to update in passing.
 
+use paraprint::clean::key::shingle::shingles;
 use paraprint::clean::key::{KEY_FORMAT, keys, normalize};
 use proptest::prelude::*;
 
@@ -89,8 +90,8 @@ const GOLDEN: &[(&str, &str, &str, &str)] = &[
 ];
 
 #[test]
-fn format_version_is_one() {
-    assert_eq!(KEY_FORMAT, 1);
+fn format_version_is_two() {
+    assert_eq!(KEY_FORMAT, 2);
 }
 
 #[test]
@@ -128,5 +129,29 @@ proptest! {
     ) {
         let once = normalize(&s);
         prop_assert_eq!(normalize(&once), once);
+    }
+}
+
+/// Word shingles are part of format 2: the same text must give the same values on every
+/// worker, machine and restart, for ever (a drift re-learns every copy). Any change here is a
+/// format change (bump `KEY_FORMAT`), never a test to update in passing.
+#[test]
+fn golden_shingles() {
+    let cases: [(&str, &[u32]); 5] = [
+        ("Gold rose on Monday.", &[683745378, 3672186086]),
+        ("Comments", &[3026560524]),
+        ("No comment", &[430567708]),
+        (
+            "A particularly long-winded sentence, with “quotes”.",
+            &[2893230400, 1782956210, 1442371504, 1850001562, 3250443311],
+        ),
+        (
+            "日本語の文章",
+            &[1287093834, 2560600135, 3215789829, 3508003967],
+        ),
+    ];
+    for (input, expected) in cases {
+        let got = shingles(&normalize(input));
+        assert_eq!(got, expected, "shingles of {input:?}");
     }
 }

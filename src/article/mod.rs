@@ -12,7 +12,7 @@ mod record;
 
 pub use error::{ErrorCode, InputError};
 pub use raw::{ContentType, MAX_ID_BYTES, MAX_NESTING, RESERVED_FIELDS, RawArticle};
-pub use record::{CleanRecord, Counts, DroppedEntry, Status};
+pub use record::{CleanRecord, Counts, DroppedEntry, RECORD_FORMAT, Status};
 
 #[cfg(test)]
 mod tests;

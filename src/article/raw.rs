@@ -15,14 +15,16 @@ pub enum ContentType {
 }
 
 /// Names the record sets itself; an input field with one of these names is replaced.
-pub const RESERVED_FIELDS: [&str; 7] = [
+pub const RESERVED_FIELDS: [&str; 9] = [
     "paragraphs",
     "status",
     "duplicate_of",
+    "copy",
     "fingerprint",
     "dropped",
     "counts",
     "format",
+    "record_format",
 ];
 
 /// Largest `id`, in bytes: it becomes the AMQP `message_id`, a short string.

@@ -3,6 +3,11 @@
 use serde::ser::{SerializeMap, Serializer};
 
 use super::RawArticle;
+use crate::clean::copies::CopyEvidence;
+
+/// Version of the record's shape, for consumers: 1 had no `copy` and no `record_format`
+/// (records before it carry neither); 2 added both. Additive changes bump it.
+pub const RECORD_FORMAT: u32 = 2;
 
 /// Whether a record's article is new content or a copy of an earlier one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +53,8 @@ pub struct CleanRecord<'a> {
     pub paragraphs: Vec<&'a str>,
     pub status: Status,
     pub duplicate_of: Option<&'a str>,
+    /// How a duplicate was found; `None` for a clean record.
+    pub copy: Option<CopyEvidence>,
     pub fingerprint: String,
     pub dropped: Vec<DroppedEntry>,
     pub format: u32,
@@ -75,13 +82,38 @@ impl CleanRecord<'_> {
             map.serialize_entry("paragraphs", &self.paragraphs)?;
             map.serialize_entry("status", self.status.as_str())?;
             map.serialize_entry("duplicate_of", &self.duplicate_of)?;
+            map.serialize_entry("copy", &self.copy.map(CopyJson::from))?;
             map.serialize_entry("fingerprint", &self.fingerprint)?;
             map.serialize_entry("dropped", &self.dropped)?;
             map.serialize_entry("counts", &self.counts())?;
             map.serialize_entry("format", &self.format)?;
+            map.serialize_entry("record_format", &RECORD_FORMAT)?;
             map.end()
         };
         write(&mut ser).expect("serializing to a Vec cannot fail");
         out
+    }
+}
+
+/// The record's `copy` object.
+#[derive(serde::Serialize)]
+struct CopyJson {
+    /// `exact` (the same paragraphs after normalization) or `near` (by word shingles).
+    method: &'static str,
+    /// Share of the article's measured text (its kept prose) the original holds, 0 to 1, to
+    /// three decimals.
+    containment: f64,
+    paragraphs_matched: u32,
+    paragraphs_measured: u32,
+}
+
+impl From<CopyEvidence> for CopyJson {
+    fn from(e: CopyEvidence) -> CopyJson {
+        CopyJson {
+            method: e.method.as_str(),
+            containment: e.containment(),
+            paragraphs_matched: e.paragraphs_matched,
+            paragraphs_measured: e.paragraphs_measured,
+        }
     }
 }

@@ -14,7 +14,7 @@
 
 use std::fmt;
 use std::hash::BuildHasher;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use lru::LruCache;
 
@@ -23,10 +23,12 @@ use super::key::{self, ParagraphKeys};
 use super::shape::Shape;
 
 /// What the engine derives from a line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineFacts {
     /// `None` when nothing is left after normalization.
     pub keys: Option<ParagraphKeys>,
+    /// The normalized text's word shingles ([`key::shingle`]), ascending; shared with the cache.
+    pub shingles: Arc<[u32]>,
     pub shape: Shape,
     /// The line is, or starts with, one of the engine's edge markers.
     pub marker: bool,
@@ -43,10 +45,12 @@ impl Engine {
             None => (key::normalize_general(line), Shape::of(line)),
         };
         let keys = key::keys_of_normalized(&normalized);
+        let shingles = key::shingle::shingles(&normalized).into();
         let marker =
             keys.is_some() && shape.words <= MARKER_MAX_WORDS && self.is_marker(&normalized, shape);
         LineFacts {
             keys,
+            shingles,
             shape,
             marker,
         }
@@ -69,9 +73,15 @@ impl Engine {
 /// would take the room of many short ones.
 const MAX_LINE_BYTES: usize = 4096;
 
-/// Bytes an entry costs beyond its text, as the budget counts them: the facts and two links in
-/// the LRU's node, the node's and the line's allocation headers, and the hash table's slot.
-pub const ENTRY_OVERHEAD_BYTES: usize = std::mem::size_of::<LineFacts>() + 80;
+/// Bytes an entry costs beyond its text and shingles, as the budget counts them: the facts and
+/// two links in the LRU's node, the node's, the line's and the shingles' allocation headers, and
+/// the hash table's slot.
+pub const ENTRY_OVERHEAD_BYTES: usize = std::mem::size_of::<LineFacts>() + 96;
+
+/// What an entry costs the budget.
+fn entry_bytes(line: &str, facts: &LineFacts) -> usize {
+    line.len() + facts.shingles.len() * std::mem::size_of::<u32>() + ENTRY_OVERHEAD_BYTES
+}
 
 /// How the cache has fared, for metrics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -146,7 +156,7 @@ impl LineCache {
                 .iter()
                 .map(|line| match line.len() > MAX_LINE_BYTES {
                     true => None,
-                    false => inner.lines.get(*line).copied(),
+                    false => inner.lines.get(*line).cloned(),
                 })
                 .collect();
             let hits = found.iter().filter(|f| f.is_some()).count() as u64;
@@ -157,7 +167,7 @@ impl LineCache {
         let facts: Vec<LineFacts> = lines
             .iter()
             .zip(&remembered)
-            .map(|(line, known)| known.unwrap_or_else(|| derive(line)))
+            .map(|(line, known)| known.clone().unwrap_or_else(|| derive(line)))
             .collect();
         let mut inner = self.lock();
         for ((line, known), facts) in lines.iter().zip(&remembered).zip(&facts) {
@@ -168,8 +178,8 @@ impl LineCache {
             if inner.seen_once.insert(hash) || inner.lines.contains(*line) {
                 continue;
             }
-            inner.lines.put((*line).into(), *facts);
-            inner.stats.bytes += line.len() + ENTRY_OVERHEAD_BYTES;
+            inner.lines.put((*line).into(), facts.clone());
+            inner.stats.bytes += entry_bytes(line, facts);
         }
         // A quarter of the budget for first sightings; past it they start again from none.
         if inner.seen_once.len() * SEEN_ONCE_BYTES > self.budget / 4 {
@@ -177,10 +187,10 @@ impl LineCache {
         }
         let lines_budget = self.budget - self.budget / 4;
         while inner.stats.bytes > lines_budget {
-            let Some((line, _)) = inner.lines.pop_lru() else {
+            let Some((line, facts)) = inner.lines.pop_lru() else {
                 break;
             };
-            inner.stats.bytes -= line.len() + ENTRY_OVERHEAD_BYTES;
+            inner.stats.bytes -= entry_bytes(&line, &facts);
         }
         inner.stats.entries = inner.lines.len();
         facts
@@ -194,6 +204,7 @@ mod tests {
     fn facts(line: &str) -> LineFacts {
         LineFacts {
             keys: super::super::key::keys(line),
+            shingles: Arc::from(Vec::new()),
             shape: Shape::of(line),
             marker: false,
         }
@@ -224,7 +235,7 @@ mod tests {
     #[test]
     fn the_budget_bounds_the_bytes_and_evicts_the_least_recent() {
         let line = |i: usize| format!("line number {i:04}");
-        let per_entry = line(0).len() + ENTRY_OVERHEAD_BYTES;
+        let per_entry = entry_bytes(&line(0), &facts(&line(0)));
         // Three quarters of the budget hold lines.
         let cache = LineCache::new(per_entry * 40 / 3);
         for i in 0..100 {

@@ -7,6 +7,7 @@
 //! its status. The store sits between the two pure steps, so this module never waits on anything
 //! and is tested without one.
 
+pub mod copies;
 pub mod decide;
 pub mod html;
 pub mod key;
@@ -77,6 +78,9 @@ pub struct Facts {
     /// be copies of one story cleaned at the same moment, each claiming part of it first
     /// (possible only where an article's claims are not one atomic step: a Redis Cluster).
     pub racing: Vec<bool>,
+    /// The copy candidates the store was asked about, with their originals
+    /// ([`copies`] step 2); empty until asked.
+    pub originals: Vec<copies::Candidate>,
 }
 
 impl Facts {
@@ -88,6 +92,7 @@ impl Facts {
             titles_of_others: vec![false; observation.contents.len()],
             holders: vec![None; observation.contents.len()],
             racing: vec![false; observation.contents.len()],
+            originals: Vec::new(),
         }
     }
 }
@@ -107,6 +112,8 @@ pub struct Para {
     pub template_slot: usize,
     /// What the page says about the block, for HTML articles.
     pub html: Option<html::BlockSignals>,
+    /// Word shingles of the normalized text ([`key::shingle`]), ascending.
+    pub shingles: Arc<[u32]>,
 }
 
 /// An article split and keyed, ready for the store call.
@@ -120,6 +127,8 @@ pub struct Prepared {
     pub full_title: Option<Key>,
     /// Index of the headline's key in the observation's `contents`.
     pub title_slot: Option<usize>,
+    /// Where the article's shingle claims ([`copies`]) are in the observation's `contents`.
+    pub claim_slots: Range<usize>,
     pub observation: Observation,
     /// An HTML body that shows words outside its markup although extraction found no
     /// paragraph: an extractor bug that callers report (it must never pass unnoticed).
@@ -254,6 +263,7 @@ impl Engine {
             paragraphs,
             status: outcome.status(),
             duplicate_of: outcome.duplicate_of.as_deref(),
+            copy: outcome.copy,
             fingerprint: const_hex::encode(fingerprint.finalize()),
             dropped,
             format: key::KEY_FORMAT,

@@ -77,6 +77,7 @@ impl Engine {
             let start = line.as_ptr() as usize - body.as_ptr() as usize;
             let LineFacts {
                 keys,
+                shingles,
                 shape,
                 marker,
             } = facts;
@@ -103,6 +104,7 @@ impl Engine {
                 content_slot,
                 template_slot,
                 html: signals.get(index).copied().flatten(),
+                shingles,
             });
         }
         // The headline is looked up like a paragraph: a headline the source used recently is
@@ -117,6 +119,17 @@ impl Engine {
             title_checks[slot] = true;
             slot
         });
+        // Claimed like paragraphs, after them: a copy meets its original's claims.
+        let claims_start = contents.len();
+        for claim in self.claims(&paras) {
+            content_slots.entry(claim).or_insert_with(|| {
+                contents.push(claim);
+                title_checks.push(false);
+                content_templates.push(None);
+                contents.len() - 1
+            });
+        }
+        let claim_slots = claims_start..contents.len();
         let observation = Observation {
             article_id: article.id.clone(),
             source: article.source.clone(),
@@ -133,6 +146,7 @@ impl Engine {
             paras,
             full_title,
             title_slot,
+            claim_slots,
             observation,
             extraction_missed_text,
         })

@@ -125,6 +125,17 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
     if !(s.copies.containment > 0.0 && s.copies.containment <= 1.0) {
         return fail("copies.containment must be greater than 0 and at most 1");
     }
+    if !(s.copies.near_containment > 0.0 && s.copies.near_containment <= 1.0) {
+        return fail("copies.near_containment must be greater than 0 and at most 1");
+    }
+    if s.copies.sketch_shingles == 0 || s.copies.sketch_shingles > 65536 {
+        return fail("copies.sketch_shingles must be between 1 and 65536");
+    }
+    if s.copies.claim_shingles > 1024 || s.copies.max_candidates > 64 {
+        return fail(
+            "copies.claim_shingles must be at most 1024 and copies.max_candidates at most 64",
+        );
+    }
     let st = &s.store;
     if [
         st.max_sources,
@@ -133,6 +144,7 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
         st.max_titles_per_source,
         st.max_holders,
         st.max_outcomes,
+        st.max_sketches,
     ]
     .contains(&0)
     {

@@ -136,6 +136,18 @@ pub struct CopySettings {
     /// Sentence-like paragraphs with at least this many words are the prose containment is
     /// measured over.
     pub min_prose_words: usize,
+    /// Share of an article's kept prose shingles one earlier original's sketch must hold to make
+    /// it a near copy (0 < near_containment <= 1).
+    pub near_containment: f64,
+    /// Fewest sampled shingles a near copy is measured over: shorter texts need the exact tier.
+    pub min_sampled_shingles: usize,
+    /// Shingles each article claims in the copy index, so its copies find it (the smallest of
+    /// its prose's). Part of every store's cost per article.
+    pub claim_shingles: usize,
+    /// Candidates whose originals are compared per article.
+    pub max_candidates: usize,
+    /// Largest sketch kept per original, in shingles (4 bytes each).
+    pub sketch_shingles: usize,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -182,6 +194,9 @@ pub struct StoreSettings {
     pub max_holders: usize,
     /// Article outcomes remembered for identical redelivery.
     pub max_outcomes: usize,
+    /// Originals' sketches (and copies' pointers to their original) kept for near-copy
+    /// detection.
+    pub max_sketches: usize,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]

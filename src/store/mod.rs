@@ -10,6 +10,7 @@ pub mod redis;
 
 use async_trait::async_trait;
 
+use crate::clean::copies::{Candidate, IndexEntry};
 use crate::clean::key::ParagraphKeys;
 use crate::clean::{Facts, Observation, Outcome};
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -72,8 +73,24 @@ pub struct Verdict {
     pub contents: Vec<[u8; 6]>,
 }
 
+/// The copy index: what decided articles left for later ones to be measured against
+/// ([`crate::clean::copies`]). Separate from the per-source evidence of [`Store`], which it
+/// touches only to take a copy's sightings back.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait CopyIndex: Send + Sync {
+    /// Each candidate (a holder name from [`Facts::holders`](crate::clean::Facts)) with its
+    /// original: itself when it left an original's sketch, the original it copies when it is a
+    /// copy, `None` when the index no longer knows it (expired or evicted) or it is not decided
+    /// yet. One round trip, or two when a candidate is a copy.
+    async fn originals(&self, candidates: &[String]) -> Result<Vec<Candidate>, StoreError>;
+
+    /// Records what the decided article leaves, for the window; for a copy, its sightings of
+    /// the templates in `uncount` stop counting toward its source's boilerplate.
+    async fn index(&self, observation: &Observation, entry: &IndexEntry) -> Result<(), StoreError>;
+}
+
+#[async_trait]
+pub trait Store: CopyIndex + Send + Sync {
     /// Records the article's contribution and returns what was known before it, in one call.
     async fn observe(&self, observation: &Observation) -> Result<Facts, StoreError>;
 

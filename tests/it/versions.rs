@@ -12,9 +12,10 @@ use lapin::options::{
 };
 use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel};
+use paraprint::clean::copies::{Candidate, IndexEntry};
 use paraprint::clean::{Facts, Observation, Outcome};
 use paraprint::cleaner::Cleaner;
-use paraprint::store::{EmbeddedStore, Store, StoreError, SystemClock, TemplateCount};
+use paraprint::store::{CopyIndex, EmbeddedStore, Store, StoreError, SystemClock, TemplateCount};
 
 use crate::support::{World, broker_version, connect, unique_articles};
 
@@ -232,6 +233,17 @@ async fn input_delivery_limit_counts_rejects_and_before_4_3_nacks() {
 struct CrashesOn {
     article_id: String,
     inner: EmbeddedStore,
+}
+
+#[async_trait]
+impl CopyIndex for CrashesOn {
+    async fn originals(&self, candidates: &[String]) -> Result<Vec<Candidate>, StoreError> {
+        self.inner.originals(candidates).await
+    }
+
+    async fn index(&self, observation: &Observation, entry: &IndexEntry) -> Result<(), StoreError> {
+        self.inner.index(observation, entry).await
+    }
 }
 
 #[async_trait]

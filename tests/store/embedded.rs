@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use paraprint::clean::key::KEY_FORMAT;
 use paraprint::config::StoreSettings;
 use paraprint::store::{EmbeddedStore, Store};
 
@@ -74,6 +75,7 @@ async fn state_survives_a_restart() {
         let outcome = paraprint::clean::Outcome {
             digest: [1; 16],
             duplicate_of: None,
+            copy: None,
             drops: vec![],
         };
         {
@@ -127,7 +129,7 @@ async fn a_torn_log_tail_is_cut_off() {
                 .unwrap();
         }
     }
-    let log = dir.path().join("v1").join("log.0");
+    let log = dir.path().join(format!("v{KEY_FORMAT}")).join("log.0");
     let mut bytes = std::fs::read(&log).unwrap();
     bytes.extend_from_slice(&[200, 0, 0, 0, 1, 2, 3]);
     std::fs::write(&log, &bytes).unwrap();
@@ -184,6 +186,7 @@ async fn remembered_outcomes_are_capped() {
     let outcome = |n: u8| paraprint::clean::Outcome {
         digest: [n; 16],
         duplicate_of: None,
+        copy: None,
         drops: vec![],
     };
     for (i, id) in ["a", "b", "c"].iter().enumerate() {

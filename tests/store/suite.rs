@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use paraprint::article::RawArticle;
+use paraprint::clean::copies::{CopyEvidence, CopyMethod};
 use paraprint::clean::key::{Key, ParagraphKeys};
 use paraprint::clean::{Engine, Observation, Outcome};
 use paraprint::cleaner::Cleaner;
@@ -330,6 +331,12 @@ pub async fn outcomes_are_remembered_for_the_window(s: Subject) {
     let outcome = Outcome {
         digest: [7; 16],
         duplicate_of: Some("orig".into()),
+        copy: Some(CopyEvidence {
+            method: CopyMethod::Near,
+            containment_permille: 912,
+            paragraphs_matched: 3,
+            paragraphs_measured: 4,
+        }),
         drops: vec![],
     };
     s.store.remember(&obs, &outcome).await.unwrap();

@@ -451,18 +451,22 @@ impl Running {
 /// restarted worker with a fresh in-memory store re-cleans it.
 pub fn unique_articles(n: usize) -> Vec<(String, Vec<u8>)> {
     let stories = crate::common::wikinews();
+    let count = stories.len();
     (0..n)
         .map(|i| {
-            let story = &stories[i % stories.len()];
+            let story = &stories[i % count];
             let id = format!("article-{i}");
+            // Each article mixes paragraphs of six stories, with a stride that changes every
+            // round through the stories, so no two share more than a paragraph or two: neither a
+            // copy nor a near copy of an earlier one.
+            let round = i / count;
+            let stride = 1 + round % (count - 1);
             let body: Vec<String> = std::iter::once(story.title.clone())
-                .chain(
-                    story
-                        .paragraphs
-                        .iter()
-                        .take(6)
-                        .map(|p| format!("{p} (item {i})")),
-                )
+                .chain((0..6).map(|j| {
+                    let from = &stories[(i + j * stride) % count];
+                    let p = &from.paragraphs[(j + round / (count - 1)) % from.paragraphs.len()];
+                    format!("{p} (item {i})")
+                }))
                 .collect();
             let raw = serde_json::json!({
                 "id": id, "source": format!("source-{i}.example"), "title": story.title,

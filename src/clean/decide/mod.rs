@@ -23,15 +23,16 @@
 //! - An HTML page the passes from the page signals on would leave with no paragraph is decided
 //!   again from there (`fallbacks` in `page_signals.rs`): with fewer page signals, then
 //!   without what rules 4 and 8 dropped.
-//! - 12–13 `copies.rs`: the article is a copy of the earlier article holding the largest share
-//!   of its kept prose, when that share reaches `copies.containment`; text the source's other
-//!   pages share counts only for an article repeating a recent headline of the source.
+//! - 12–14 `clean/copies/`: the article is a copy of an earlier original holding most of its
+//!   kept prose, byte for byte (12, `copies.containment`) or by its shingles (13,
+//!   `copies.near_containment`); text the source's other pages share counts only for an
+//!   article repeating a recent headline of the source. Rule 14 is what the article leaves in
+//!   the copy index.
 //!
 //! `outcome.rs` holds what a decision is: the drop reasons (stored: append, never reorder) and
 //! the [`Outcome`] remembered per article.
 
 mod allow;
-mod copies;
 mod edge_marker;
 mod fragment_run;
 mod guards;
@@ -69,7 +70,7 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
     }
     let reasons = decided;
 
-    let duplicate_of = copies::copied_article(engine, prepared, facts, &reasons);
+    let copy = super::copies::decide(engine, prepared, facts, &reasons);
     let drops = reasons
         .iter()
         .enumerate()
@@ -80,9 +81,14 @@ pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Out
             })
         })
         .collect();
+    let (duplicate_of, copy) = match copy {
+        Some((original, evidence)) => (Some(original), Some(evidence)),
+        None => (None, None),
+    };
     Outcome {
         digest: prepared.observation.digest,
         duplicate_of,
+        copy,
         drops,
     }
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::article::Status;
+use crate::clean::copies::CopyEvidence;
 
 /// Which boilerplate rule dropped a paragraph.
 /// Stored in state files and Redis by variant index: append, never reorder.
@@ -74,8 +75,10 @@ pub struct DroppedParagraph {
 pub struct Outcome {
     /// The content digest the outcome was decided for.
     pub digest: [u8; 16],
-    /// The earlier article this one copies, if any.
+    /// The earlier article this one copies, if any: always an original.
     pub duplicate_of: Option<String>,
+    /// How the copy was found; `None` for an original.
+    pub copy: Option<CopyEvidence>,
     /// Dropped paragraphs in index order; every other paragraph is kept.
     pub drops: Vec<DroppedParagraph>,
 }

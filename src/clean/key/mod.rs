@@ -1,9 +1,11 @@
 //! Paragraph keys: the versioned key format.
 //!
-//! Format 1 is: drop default-ignorable code points, NFKC, full case folding, NFKC again (together
+//! Format 2 is: drop default-ignorable code points, NFKC, full case folding, NFKC again (together
 //! NFKC_Casefold), then every punctuation, symbol, control or separator character becomes a space
 //! and whitespace runs collapse to one space, trimmed. The content key is SHA-256 of that text;
-//! the template key is SHA-256 of it with every run of decimal digits replaced by `0`.
+//! the template key is SHA-256 of it with every run of decimal digits replaced by `0`; the word
+//! shingles ([`shingle`]) are 32-bit hashes of its runs of three words. Format 1 had no shingles
+//! (and its stores kept outcomes without a copy's evidence).
 //!
 //! The Unicode data comes from the ICU4X crates, pinned to an exact version in `Cargo.toml`:
 //! new Unicode data can change keys, so upgrading them is a format change. The golden tests in
@@ -18,13 +20,14 @@ use icu_properties::{CodePointMapData, CodePointSetData};
 use sha2::{Digest, Sha256};
 
 mod fast;
+pub mod shingle;
 
 use fast::push_collapsed;
 pub use fast::{TokenCounts, normalize_counting};
 
 /// Version of the key recipe and its Unicode data. State written under one version is never
 /// read as another: stores namespace everything by it.
-pub const KEY_FORMAT: u32 = 1;
+pub const KEY_FORMAT: u32 = 2;
 
 /// A SHA-256 key of one normalized paragraph (or title).
 #[derive(

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::state::{Limits, Snapshot, State};
+use crate::clean::copies::IndexEntry;
 use crate::clean::key::KEY_FORMAT;
 use crate::clean::{Observation, Outcome};
 
@@ -43,6 +44,13 @@ pub enum Entry {
         /// Template and content short keys of one line; `None`: the whole source.
         line: Option<([u8; 16], [u8; 16])>,
     },
+    /// What a decided article left in the copy index.
+    Index {
+        at_ms: u64,
+        article_id: String,
+        source: String,
+        entry: IndexEntry,
+    },
 }
 
 impl Entry {
@@ -60,6 +68,14 @@ impl Entry {
             }
             Entry::Forget { source, line } => {
                 state.forget(source, *line);
+            }
+            Entry::Index {
+                at_ms,
+                article_id,
+                source,
+                entry,
+            } => {
+                state.index(article_id, source, entry, *at_ms, limits);
             }
         }
     }

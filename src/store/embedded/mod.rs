@@ -17,7 +17,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{Clock, OpenError, Store, StoreError, TemplateCount};
+use super::{Clock, CopyIndex, OpenError, Store, StoreError, TemplateCount};
+use crate::clean::copies::{Candidate, IndexEntry};
 use crate::clean::key::ParagraphKeys;
 use crate::clean::{Facts, Observation, Outcome};
 use crate::config::StoreSettings;
@@ -161,6 +162,31 @@ fn spawn_syncer(inner: Weak<Mutex<Inner>>, interval: Duration) {
             }
         }
     });
+}
+
+#[async_trait]
+impl CopyIndex for EmbeddedStore {
+    async fn originals(&self, candidates: &[String]) -> Result<Vec<Candidate>, StoreError> {
+        let now = self.clock.now_ms();
+        Ok(self.lock().state.originals(candidates, now, &self.limits))
+    }
+
+    async fn index(&self, obs: &Observation, entry: &IndexEntry) -> Result<(), StoreError> {
+        let now = self.clock.now_ms();
+        let mut inner = self.lock();
+        inner
+            .state
+            .index(&obs.article_id, &obs.source, entry, now, &self.limits);
+        self.log(
+            &mut inner,
+            Entry::Index {
+                at_ms: now,
+                article_id: obs.article_id.clone(),
+                source: obs.source.clone(),
+                entry: entry.clone(),
+            },
+        )
+    }
 }
 
 #[async_trait]

@@ -15,8 +15,8 @@
 //!   article whose headline it is (which marks that article counted), `o:`+tag → counted
 //!   (an article without a headline);
 //! - `{P:s:<source>}:o:<tag>`: the article's remembered outcome;
-//! - `{<shard>}:<generation>`: hash of content → holder's tag and the minute of its claim,
-//!   `a`+tag → its id;
+//! - `{<shard>}:<generation>`: hash of content (and claimed shingle) → holder's tag and the
+//!   minute of its claim, `a`+tag → its id, `k`+tag → what it left in the copy index (`index.rs`);
 //! - `{P:r:<tag><tag>}`: where two racing articles meet ([`Store::meet`]).
 //!
 //! Generations are half the window long and every read looks at two, so evidence counts for
@@ -25,6 +25,7 @@
 //! can split them.
 
 mod connection;
+mod index;
 mod keys;
 mod known;
 mod observe;
@@ -87,6 +88,7 @@ pub struct RedisStore {
     shards: Vec<String>,
     known: std::sync::Mutex<Known>,
     meet_script: Script,
+    uncount_script: Script,
 }
 
 impl RedisStore {
@@ -114,6 +116,7 @@ impl RedisStore {
             shards,
             known: std::sync::Mutex::new(Known::new()),
             meet_script: Script::new(MEET_SCRIPT),
+            uncount_script: Script::new(index::UNCOUNT_SCRIPT),
         }
     }
 }

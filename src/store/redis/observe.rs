@@ -306,6 +306,7 @@ impl RedisStore {
             titles_of_others,
             holders,
             racing,
+            originals: Vec::new(),
         })
     }
 }

@@ -12,6 +12,7 @@ use lru::LruCache;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::clean::copies::{Candidate, IndexEntry, Original, Sketch};
 use crate::clean::{Facts, Observation, Outcome};
 use crate::config::StoreSettings;
 use crate::store::TemplateCount;
@@ -54,6 +55,18 @@ struct Remembered {
     at_ms: u64,
 }
 
+/// What a decided article left in the copy index.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Indexed {
+    Original { id: String, sketch: Sketch },
+    CopyOf { original: String },
+}
+
+struct IndexedAt {
+    indexed: Indexed,
+    at_ms: u64,
+}
+
 /// Limits and window the mutations apply.
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -75,6 +88,10 @@ pub struct State {
     template_keys: usize,
     holders: LruCache<ShortKey, Holder>,
     outcomes: LruCache<ShortKey, Remembered>,
+    /// Article id → what it left in the copy index.
+    index: LruCache<ShortKey, IndexedAt>,
+    /// Sketch values held in `index`, for size reports.
+    sketch_values: usize,
 }
 
 pub fn short_hash(text: &str) -> ShortKey {
@@ -95,6 +112,8 @@ impl State {
             template_keys: 0,
             holders: LruCache::unbounded(),
             outcomes: LruCache::unbounded(),
+            index: LruCache::unbounded(),
+            sketch_values: 0,
         }
     }
 
@@ -165,13 +184,15 @@ impl State {
             ("titles", titles as u64),
             ("holders", self.holders.len() as u64),
             ("outcomes", self.outcomes.len() as u64),
+            ("sketches", self.index.len() as u64),
+            ("sketch_values", self.sketch_values as u64),
         ]
     }
 
     /// Entries of every kind held, for memory measurement.
     pub fn entries(&self) -> usize {
         let titles: usize = self.sources.iter().map(|(_, s)| s.titles.len()).sum();
-        self.template_keys + titles + self.holders.len() + self.outcomes.len()
+        self.template_keys + titles + self.holders.len() + self.outcomes.len() + self.index.len()
     }
 
     pub fn observe(&mut self, obs: &Observation, now: u64, limits: &Limits) -> Facts {
@@ -311,6 +332,7 @@ impl State {
             titles_of_others,
             holders,
             racing,
+            originals: Vec::new(),
         }
     }
 
@@ -324,6 +346,104 @@ impl State {
         );
         while self.outcomes.len() > limits.settings.max_outcomes {
             self.outcomes.pop_lru();
+        }
+    }
+}
+
+impl State {
+    /// Each candidate's original, as [`crate::store::CopyIndex::originals`] says.
+    pub fn originals(
+        &mut self,
+        candidates: &[String],
+        now: u64,
+        limits: &Limits,
+    ) -> Vec<Candidate> {
+        candidates
+            .iter()
+            .map(|name| {
+                let original = match self.indexed(name, now, limits) {
+                    Some(Indexed::Original { id, sketch }) => Some(Original {
+                        id,
+                        sketch,
+                        redirected: false,
+                    }),
+                    Some(Indexed::CopyOf { original }) => {
+                        match self.indexed(&original, now, limits) {
+                            Some(Indexed::Original { id, sketch }) => Some(Original {
+                                id,
+                                sketch,
+                                redirected: true,
+                            }),
+                            _ => None,
+                        }
+                    }
+                    None => None,
+                };
+                Candidate {
+                    name: name.clone(),
+                    original,
+                }
+            })
+            .collect()
+    }
+
+    fn indexed(&mut self, id: &str, now: u64, limits: &Limits) -> Option<Indexed> {
+        self.index
+            .get(&short_hash(id))
+            .filter(|e| limits.fresh(e.at_ms, now))
+            .map(|e| e.indexed.clone())
+    }
+
+    /// Records what a decided article left; a copy's sightings of `uncount` stop counting.
+    pub fn index(
+        &mut self,
+        article_id: &str,
+        source: &str,
+        entry: &IndexEntry,
+        now: u64,
+        limits: &Limits,
+    ) {
+        let indexed = match entry {
+            IndexEntry::Original(sketch) => Indexed::Original {
+                id: article_id.to_string(),
+                sketch: sketch.clone(),
+            },
+            IndexEntry::CopyOf { original, uncount } => {
+                let me = article_tag(article_id);
+                if let Some(state) = self.sources.peek_mut(source) {
+                    for template in uncount {
+                        if let Some(sightings) = state.templates.peek_mut(&template.short()) {
+                            sightings.retain(|s| s.article != me);
+                        }
+                    }
+                }
+                Indexed::CopyOf {
+                    original: original.clone(),
+                }
+            }
+        };
+        self.put_indexed(short_hash(article_id), indexed, now);
+        while self.index.len() > limits.settings.max_sketches {
+            self.pop_indexed();
+        }
+    }
+
+    fn put_indexed(&mut self, key: ShortKey, indexed: Indexed, at_ms: u64) {
+        if let Indexed::Original { sketch, .. } = &indexed {
+            self.sketch_values += sketch.values.len();
+        }
+        if let Some(old) = self.index.put(key, IndexedAt { indexed, at_ms })
+            && let Indexed::Original { sketch, .. } = old.indexed
+        {
+            self.sketch_values -= sketch.values.len();
+        }
+    }
+
+    fn pop_indexed(&mut self) {
+        if let Some((_, gone)) = self.index.pop_lru()
+            && let Indexed::Original { sketch, .. } = gone.indexed
+        {
+            self.sketch_values -= sketch.values.len();
         }
     }
 }

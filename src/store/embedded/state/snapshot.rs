@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Holder, Remembered, ShortKey, Sighting, SourceState, State};
+use super::{Holder, Indexed, Remembered, ShortKey, Sighting, SourceState, State};
 use crate::clean::Outcome;
 
 impl State {
@@ -37,6 +37,12 @@ impl State {
                 .rev()
                 .map(|(k, r)| (*k, r.outcome.clone(), r.at_ms))
                 .collect(),
+            index: self
+                .index
+                .iter()
+                .rev()
+                .map(|(k, e)| (*k, e.indexed.clone(), e.at_ms))
+                .collect(),
         }
     }
 
@@ -65,6 +71,9 @@ impl State {
         for (k, outcome, at_ms) in snapshot.outcomes {
             state.outcomes.put(k, Remembered { outcome, at_ms });
         }
+        for (k, indexed, at_ms) in snapshot.index {
+            state.put_indexed(k, indexed, at_ms);
+        }
         state
     }
 }
@@ -82,4 +91,5 @@ pub struct Snapshot {
     sources: Vec<SourceSnapshot>,
     holders: Vec<(ShortKey, String, u64)>,
     outcomes: Vec<(ShortKey, Outcome, u64)>,
+    index: Vec<(ShortKey, Indexed, u64)>,
 }

@@ -1,0 +1,87 @@
+//! The near tier: the earlier original whose sketch holds most of this article's shingles,
+//! however its paragraphs were edited, joined, re-wrapped or trimmed.
+
+use super::{CopyEvidence, CopyMethod, Original, Units};
+use crate::clean::Para;
+
+/// How much of the paragraphs' shingles `original` holds, over those its sketch covers:
+/// `(held, covered)`, or `None` as soon as the share can no longer reach `share`. Every
+/// shingle counts, repeats too: an article repeats few runs, and dropping them would cost more
+/// than the whole comparison.
+fn held(paras: &[&Para], original: &Original, share: f64) -> Option<(usize, usize)> {
+    let sketch = &original.sketch;
+    let values = || paras.iter().flat_map(|p| p.shingles.iter().copied());
+    // Counting first is a cheap pass, and bounds the misses the share allows.
+    let covered = values().filter(|&v| sketch.covers(v)).count();
+    let most_misses = ((1.0 - share) * covered as f64).floor() as usize;
+    let mut misses = 0;
+    for v in values() {
+        if sketch.covers(v) && !sketch.contains(v) {
+            misses += 1;
+            if misses > most_misses {
+                return None;
+            }
+        }
+    }
+    Some((covered - misses, covered))
+}
+
+/// Whether the original holds at least half of the paragraph's shingles its sketch covers.
+pub(super) fn paragraph_held(p: &Para, original: &Original) -> bool {
+    let sketch = &original.sketch;
+    let (mut covered, mut hit) = (0, 0);
+    for &v in p.shingles.iter() {
+        if sketch.covers(v) {
+            covered += 1;
+            hit += usize::from(sketch.contains(v));
+        }
+    }
+    covered > 0 && 2 * hit >= covered
+}
+
+/// The original holding the largest share of the article's measured text, when the share
+/// reaches `copies.near_containment` over at least `copies.min_sampled_shingles` shingles.
+/// Ties go to the smaller id.
+pub(super) fn nearest(
+    units: &Units,
+    originals: &[&Original],
+    near_containment: f64,
+    min_sampled: usize,
+) -> Option<(String, CopyEvidence)> {
+    let measured = units.near_measured();
+    if measured.is_empty() || originals.is_empty() {
+        return None;
+    }
+    let mut best: Option<(&Original, usize, usize)> = None;
+    for &original in originals {
+        let Some((held, sampled)) = held(&measured, original, near_containment) else {
+            continue;
+        };
+        if sampled < min_sampled || (held as f64) < near_containment * sampled as f64 {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            // Compare held * other's sampled, exactly, rather than two rounded shares.
+            Some((b, b_held, b_sampled)) => {
+                let (mine, theirs) = (held * b_sampled, b_held * sampled);
+                mine > theirs || (mine == theirs && original.id < b.id)
+            }
+        };
+        if better {
+            best = Some((original, held, sampled));
+        }
+    }
+    let (original, held, sampled) = best?;
+    let matched = measured
+        .iter()
+        .filter(|p| paragraph_held(p, original))
+        .count() as u32;
+    let evidence = CopyEvidence::new(
+        CopyMethod::Near,
+        held as f64 / sampled as f64,
+        matched,
+        measured.len() as u32,
+    );
+    Some((original.id.clone(), evidence))
+}
