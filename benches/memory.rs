@@ -50,7 +50,7 @@ fn observation(article: usize) -> Observation {
         article_id: format!("article-{article:08}"),
         source: format!("source-{}.example", article % SOURCES),
         digest: [0; 16],
-        title: Some(Key::of(&format!("title {article}"))),
+        titles: vec![Key::of(&format!("title {article}"))],
         templates: keys.clone(),
         contents: keys,
         title_checks: Vec::new(),

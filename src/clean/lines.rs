@@ -29,6 +29,8 @@ pub struct LineFacts {
     pub keys: Option<ParagraphKeys>,
     /// The normalized text's word shingles ([`key::shingle`]), ascending; shared with the cache.
     pub shingles: Arc<[u32]>,
+    /// Its first and last words, for the shingles across its join with the next line.
+    pub edges: key::shingle::Edges,
     pub shape: Shape,
     /// The line is, or starts with, one of the engine's edge markers.
     pub marker: bool,
@@ -45,12 +47,13 @@ impl Engine {
             None => (key::normalize_general(line), Shape::of(line)),
         };
         let keys = key::keys_of_normalized(&normalized);
-        let shingles = key::shingle::shingles(&normalized).into();
+        let key::shingle::LineShingles { values, edges } = key::shingle::line_shingles(&normalized);
         let marker =
             keys.is_some() && shape.words <= MARKER_MAX_WORDS && self.is_marker(&normalized, shape);
         LineFacts {
             keys,
-            shingles,
+            shingles: values.into(),
+            edges,
             shape,
             marker,
         }
@@ -205,6 +208,7 @@ mod tests {
         LineFacts {
             keys: super::super::key::keys(line),
             shingles: Arc::from(Vec::new()),
+            edges: Default::default(),
             shape: Shape::of(line),
             marker: false,
         }

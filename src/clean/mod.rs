@@ -38,8 +38,10 @@ pub struct Observation {
     /// Identifies the article's cleanable content (source, title, body): a remembered outcome
     /// is reused only for the same content under the same id.
     pub digest: [u8; 16],
-    /// Content key of the title, remembered so other articles' link lists can be recognised.
-    pub title: Option<Key>,
+    /// Content keys of the title's candidates for its headline (its parts around a site-name
+    /// separator, or the whole title), remembered so other articles' link lists can be
+    /// recognised.
+    pub titles: Vec<Key>,
     /// Distinct template keys of the article's paragraphs.
     pub templates: Vec<Key>,
     /// Distinct content keys of the article's paragraphs, and of its headline.
@@ -112,8 +114,10 @@ pub struct Para {
     pub template_slot: usize,
     /// What the page says about the block, for HTML articles.
     pub html: Option<html::BlockSignals>,
-    /// Word shingles of the normalized text ([`key::shingle`]), ascending.
+    /// Word shingles of the normalized text ([`key::shingle`]), in text order.
     pub shingles: Arc<[u32]>,
+    /// Its first and last words, for the shingles across a join with its neighbour.
+    pub edges: key::shingle::Edges,
 }
 
 /// An article split and keyed, ready for the store call.
@@ -125,8 +129,9 @@ pub struct Prepared {
     pub paras: Vec<Para>,
     /// Content key of the whole title; the observation holds the headline's.
     pub full_title: Option<Key>,
-    /// Index of the headline's key in the observation's `contents`.
-    pub title_slot: Option<usize>,
+    /// The title's candidates for its headline, longest first: which one is the headline
+    /// depends on which parts recur in the source's titles ([`Prepared::headline`]).
+    pub headlines: Vec<HeadlineCandidate>,
     /// Where the article's shingle claims ([`copies`]) are in the observation's `contents`.
     pub claim_slots: Range<usize>,
     pub observation: Observation,
@@ -135,7 +140,27 @@ pub struct Prepared {
     pub extraction_missed_text: bool,
 }
 
+/// A part of the title that may be its headline.
+#[derive(Clone, Copy, Debug)]
+pub struct HeadlineCandidate {
+    pub key: Key,
+    /// Its index in the observation's `contents` and `templates`.
+    pub content_slot: usize,
+    pub template_slot: usize,
+}
+
 impl Prepared {
+    /// The headline: the longest part of the title the source's other titles do not share (a
+    /// site name, tagline or section recurs in `boilerplate.min_articles` of them); the longest
+    /// part when every part recurs.
+    pub fn headline(&self, facts: &Facts, min_articles: u32) -> Option<HeadlineCandidate> {
+        self.headlines
+            .iter()
+            .find(|h| facts.template_articles[h.template_slot] < min_articles)
+            .or(self.headlines.first())
+            .copied()
+    }
+
     pub fn text(&self, index: usize) -> &str {
         let text = self.extracted.as_deref().unwrap_or(&self.article.body);
         &text[self.paras[index].range.clone()]

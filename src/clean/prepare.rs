@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::key::{self, Key};
 use super::lines::LineFacts;
-use super::{Engine, Observation, Para, Prepared, html, paragraph};
+use super::{Engine, HeadlineCandidate, Observation, Para, Prepared, html, paragraph};
 use crate::article::{ContentType, ErrorCode, InputError, RawArticle};
 
 impl Engine {
@@ -46,11 +46,16 @@ impl Engine {
                 ),
             ));
         }
-        let title = article
+        let title_parts: Vec<key::ParagraphKeys> = article
             .title
             .as_deref()
-            .and_then(|t| key::keys(headline(t)))
-            .map(|k| k.content);
+            .map(|t| {
+                headline_candidates(t)
+                    .into_iter()
+                    .filter_map(key::keys)
+                    .collect()
+            })
+            .unwrap_or_default();
         let full_title = article
             .title
             .as_deref()
@@ -78,6 +83,7 @@ impl Engine {
             let LineFacts {
                 keys,
                 shingles,
+                edges,
                 shape,
                 marker,
             } = facts;
@@ -105,20 +111,37 @@ impl Engine {
                 template_slot,
                 html: signals.get(index).copied().flatten(),
                 shingles,
+                edges,
             });
         }
-        // The headline is looked up like a paragraph: a headline the source used recently is
-        // what tells a re-published story from a sibling page that shares the site's chrome.
-        let title_slot = title.map(|t| {
-            let slot = *content_slots.entry(t).or_insert_with(|| {
-                contents.push(t);
+        // The headline's candidates are looked up like paragraphs: a headline the source used
+        // recently is what tells a re-published story from a sibling page that shares the
+        // site's chrome; their templates are counted, so the parts every title of the source
+        // has (its name, a tagline) are known for what they are.
+        let mut headlines = Vec::with_capacity(title_parts.len());
+        for part in &title_parts {
+            let content_slot = *content_slots.entry(part.content).or_insert_with(|| {
+                contents.push(part.content);
                 title_checks.push(false);
                 content_templates.push(None);
                 contents.len() - 1
             });
-            title_checks[slot] = true;
-            slot
-        });
+            title_checks[content_slot] = true;
+            let template_slot = *template_slots.entry(part.template).or_insert_with(|| {
+                templates.push(part.template);
+                templates.len() - 1
+            });
+            if headlines
+                .iter()
+                .all(|h: &HeadlineCandidate| h.key != part.content)
+            {
+                headlines.push(HeadlineCandidate {
+                    key: part.content,
+                    content_slot,
+                    template_slot,
+                });
+            }
+        }
         // Claimed like paragraphs, after them: a copy meets its original's claims.
         let claims_start = contents.len();
         for claim in self.claims(&paras) {
@@ -134,7 +157,7 @@ impl Engine {
             article_id: article.id.clone(),
             source: article.source.clone(),
             digest: content_digest(&article),
-            title,
+            titles: headlines.iter().map(|h| h.key).collect(),
             templates,
             contents,
             title_checks,
@@ -145,7 +168,7 @@ impl Engine {
             extracted,
             paras,
             full_title,
-            title_slot,
+            headlines,
             claim_slots,
             observation,
             extraction_missed_text,
@@ -156,19 +179,32 @@ impl Engine {
 /// Separators between a headline and a site name in page titles ("Headline | Site").
 const TITLE_SEPARATORS: [&str; 6] = [" | ", " - ", " – ", " — ", " :: ", " · "];
 
-/// The headline inside a title: its longest part around a site-name separator, when that part
-/// has at least three words; otherwise the whole title.
+/// The headline inside a title, without knowing the source's other titles: its longest part
+/// around a site-name separator, when that part has at least three words; otherwise the whole
+/// title.
 pub fn headline(title: &str) -> &str {
+    headline_candidates(title)[0]
+}
+
+/// The parts of a title that may be its headline, longest first (the earlier of two as long):
+/// its parts around site-name separators with at least three words, or the whole title when
+/// it has no separator or no such part.
+pub fn headline_candidates(title: &str) -> Vec<&str> {
     let mut parts = vec![title];
     for separator in TITLE_SEPARATORS {
         parts = parts.into_iter().flat_map(|p| p.split(separator)).collect();
     }
-    match parts.into_iter().map(str::trim).max_by_key(|p| p.len()) {
-        Some(longest) if longest.len() < title.len() && longest.split_whitespace().count() >= 3 => {
-            longest
-        }
-        _ => title,
+    let mut candidates: Vec<&str> = parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| p.len() < title.len() && p.split_whitespace().count() >= 3)
+        .collect();
+    // Stable: of two parts as long, the earlier stays first.
+    candidates.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    if candidates.is_empty() {
+        candidates.push(title);
     }
+    candidates
 }
 
 /// SHA-256 over what decisions depend on, each part length-prefixed so parts cannot run together.

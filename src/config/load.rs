@@ -128,6 +128,12 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
     if !(s.copies.near_containment > 0.0 && s.copies.near_containment <= 1.0) {
         return fail("copies.near_containment must be greater than 0 and at most 1");
     }
+    let spread = s.copies.spread_containment;
+    if !(spread > 0.0 && spread <= 1.0 && (0.0..=1.0).contains(&s.copies.spread_paragraphs)) {
+        return fail(
+            "copies.spread_containment must be in (0, 1] and copies.spread_paragraphs in [0, 1]",
+        );
+    }
     if s.copies.sketch_shingles == 0 || s.copies.sketch_shingles > 65536 {
         return fail("copies.sketch_shingles must be between 1 and 65536");
     }

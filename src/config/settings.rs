@@ -139,6 +139,11 @@ pub struct CopySettings {
     /// Share of an article's kept prose shingles one earlier original's sketch must hold to make
     /// it a near copy (0 < near_containment <= 1).
     pub near_containment: f64,
+    /// A near copy edited everywhere: one earlier original's sketch holds at least this share of
+    /// its shingles ...
+    pub spread_containment: f64,
+    /// ... and at least half of each of this share of its measured paragraphs.
+    pub spread_paragraphs: f64,
     /// Fewest sampled shingles a near copy is measured over: shorter texts need the exact tier.
     pub min_sampled_shingles: usize,
     /// Shingles each article claims in the copy index, so its copies find it (the smallest of

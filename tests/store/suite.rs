@@ -41,7 +41,7 @@ pub fn observation(id: &str, source: &str, lines: &[String]) -> Observation {
         article_id: id.into(),
         source: source.into(),
         digest: [0; 16],
-        title: None,
+        titles: Vec::new(),
         templates: keys.clone(),
         contents: keys,
         title_checks: Vec::new(),
@@ -240,7 +240,7 @@ pub async fn split_claims_settle_on_one_original(s: Subject) {
 
 pub async fn titles_of_other_articles_are_known(s: Subject) {
     let mut a = observation("a", "s", &footer());
-    a.title = Some(Key::of("markets rally on rate hopes"));
+    a.titles = vec![Key::of("markets rally on rate hopes")];
     s.store.observe(&a).await.unwrap();
     let link = vec!["markets rally on rate hopes".to_string()];
     let facts = s
@@ -256,7 +256,7 @@ pub async fn titles_of_other_articles_are_known(s: Subject) {
         .unwrap();
     assert_eq!(elsewhere.titles_of_others, [false], "titles are per source");
     let mut own = observation("a", "s", &link);
-    own.title = a.title;
+    own.titles = a.titles.clone();
     let facts = s.store.observe(&own).await.unwrap();
     assert_eq!(facts.titles_of_others, [false], "not its own title");
 }

@@ -26,7 +26,7 @@ pub mod sketch;
 use serde::{Deserialize, Serialize};
 
 use super::decide::DropReason;
-use super::key::Key;
+use super::key::{Key, shingle};
 use super::{Engine, Facts, Outcome, Para, Prepared};
 pub use sketch::Sketch;
 
@@ -115,8 +115,11 @@ pub(crate) struct Units<'a> {
     kept: Vec<&'a Para>,
     /// Kept prose; empty when the article has none.
     prose: Vec<&'a Para>,
-    /// Per measured paragraph: its template is seen in other articles of the source.
-    on_site: Vec<bool>,
+    /// Kept paragraphs whose template is not seen in other articles of the source (or in one,
+    /// under a recent headline of the source), that have at least `copies.min_prose_words`
+    /// words, and all of them.
+    off_site_long: Vec<&'a Para>,
+    off_site: Vec<&'a Para>,
     /// The article's headline is one the source used recently.
     headline_repeated: bool,
 }
@@ -140,20 +143,34 @@ impl<'a> Units<'a> {
             .copied()
             .filter(|p| engine.is_prose(p.shape))
             .collect();
-        let mut units = Units {
+        // Every part of the title (the headline and whatever site name or tagline is around
+        // it) was in a recent title of the source: the same story again. A sibling page shares
+        // the recurring parts, not its own headline.
+        let headline_repeated = !prepared.headlines.is_empty()
+            && prepared
+                .headlines
+                .iter()
+                .all(|h| facts.titles_of_others[h.content_slot]);
+        // Under a recent headline of the source, text one other article of it has is that
+        // article's (a re-send); text several have is the source's chrome.
+        let most_others = u32::from(headline_repeated);
+        let off_site: Vec<&Para> = kept
+            .iter()
+            .copied()
+            .filter(|p| facts.template_articles[p.template_slot] <= most_others)
+            .collect();
+        let off_site_long = off_site
+            .iter()
+            .copied()
+            .filter(|p| p.shape.words >= engine.copies.min_prose_words)
+            .collect();
+        Units {
             kept,
             prose,
-            on_site: Vec::new(),
-            headline_repeated: prepared
-                .title_slot
-                .is_some_and(|slot| facts.titles_of_others[slot]),
-        };
-        units.on_site = units
-            .measured()
-            .iter()
-            .map(|p| facts.template_articles[p.template_slot] > 0)
-            .collect();
-        units
+            off_site_long,
+            off_site,
+            headline_repeated,
+        }
     }
 
     /// The story is in the prose: chrome that is not learned yet (menus, bylines, a site's
@@ -167,17 +184,18 @@ impl<'a> Units<'a> {
         }
     }
 
-    /// What the near tier measures: text the source's other pages also have is chrome, not
-    /// story. (A re-send, the source's own text under one of its recent headlines, is the
-    /// exact tier's: two pages of a site under one title that share only its chrome are not
-    /// one story, and an edited re-send is a new version.)
-    fn near_measured(&self) -> Vec<&'a Para> {
-        self.measured()
-            .iter()
-            .zip(&self.on_site)
-            .filter(|(_, on_site)| !**on_site)
-            .map(|(p, _)| *p)
-            .collect()
+    /// What the near tier measures: the kept long lines (`copies.min_prose_words` words or
+    /// more: prose, or prose hard-wrapped into lines that are not sentences), else every kept
+    /// line; never text the source's other pages also have, which is chrome, not story. Under a
+    /// recent headline of the source, text exactly one other article of the source has counts:
+    /// the same story sent again (a re-send, a re-scrape). Two pages of a site under one title
+    /// that share only the site's chrome share it with its other pages too.
+    fn near_measured(&self) -> &[&'a Para] {
+        if self.off_site_long.is_empty() {
+            &self.off_site
+        } else {
+            &self.off_site_long
+        }
     }
 }
 
@@ -210,12 +228,7 @@ pub(super) fn decide(
             // The holder is itself a copy: the article is measured against its original.
             Some(original) if original.redirected => {
                 if original.id != me
-                    && let Some(found) = near::nearest(
-                        &units,
-                        &[original],
-                        settings.near_containment,
-                        settings.min_sampled_shingles,
-                    )
+                    && let Some(found) = near::nearest(&units, &[original], settings)
                 {
                     return Some(found);
                 }
@@ -225,18 +238,13 @@ pub(super) fn decide(
             None => return Some((holder, evidence)),
         }
     }
-    near::nearest(
-        &units,
-        &originals,
-        settings.near_containment,
-        settings.min_sampled_shingles,
-    )
+    near::nearest(&units, &originals, settings)
 }
 
 impl Engine {
-    /// The claims of an article: the `copies.claim_shingles` smallest shingles of its prose
-    /// (of all its paragraphs when its prose has fewer), as keys the stores claim like a
-    /// paragraph's. The smallest values are a consistent sample: two articles sharing most of
+    /// The claims of an article: the `copies.claim_shingles` smallest shingles of its long
+    /// lines (`copies.min_prose_words` words or more, prose or hard-wrapped prose; of all its
+    /// paragraphs when those have fewer), as keys the stores claim like a paragraph's. The smallest values are a consistent sample: two articles sharing most of
     /// their text share most of their smallest shingles, so a copy meets its original's claims.
     pub(super) fn claims(&self, paras: &[Para]) -> Vec<Key> {
         let want = self.copies.claim_shingles;
@@ -246,7 +254,7 @@ impl Engine {
         let pick = |prose_only: bool| {
             let values = paras
                 .iter()
-                .filter(|p| !prose_only || self.is_prose(p.shape))
+                .filter(|p| !prose_only || p.shape.words >= self.copies.min_prose_words)
                 .flat_map(|p| p.shingles.iter().copied());
             Sketch::of(values, want).values
         };
@@ -297,8 +305,16 @@ impl Engine {
             .map(|(_, p)| p)
             .collect();
         let Some(original) = outcome.duplicate_of.clone() else {
+            // With the shingles across each join of two kept paragraphs: a copy that joins
+            // them, or re-wraps the text, still finds its runs of words here.
             let values = kept.iter().flat_map(|p| p.shingles.iter().copied());
-            return IndexEntry::Original(Sketch::of(values, self.copies.sketch_shingles));
+            let bridges = kept
+                .windows(2)
+                .flat_map(|w| shingle::bridge(&w[0].edges, &w[1].edges));
+            return IndexEntry::Original(Sketch::of(
+                values.chain(bridges),
+                self.copies.sketch_shingles,
+            ));
         };
         // The original's names: its id, and the names its holders go by in this store.
         let names: Vec<&str> = facts

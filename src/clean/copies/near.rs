@@ -3,6 +3,7 @@
 
 use super::{CopyEvidence, CopyMethod, Original, Units};
 use crate::clean::Para;
+use crate::config::CopySettings;
 
 /// How much of the paragraphs' shingles `original` holds, over those its sketch covers:
 /// `(held, covered)`, or `None` as soon as the share can no longer reach `share`. Every
@@ -39,25 +40,47 @@ pub(super) fn paragraph_held(p: &Para, original: &Original) -> bool {
     covered > 0 && 2 * hit >= covered
 }
 
-/// The original holding the largest share of the article's measured text, when the share
-/// reaches `copies.near_containment` over at least `copies.min_sampled_shingles` shingles.
-/// Ties go to the smaller id.
+/// The original holding the largest share of the article's measured text, when it holds
+/// enough (over at least `copies.min_sampled_shingles` shingles): `copies.near_containment` of
+/// its shingles, or, edited everywhere, `copies.spread_containment` of them and at least half of
+/// each of `copies.spread_paragraphs` of its paragraphs (a word changed in every sentence breaks
+/// a third of a short sentence's shingles, but leaves every paragraph mostly held; an article
+/// that shares phrases with another holds them in a few paragraphs). Ties go to the smaller id.
 pub(super) fn nearest(
     units: &Units,
     originals: &[&Original],
-    near_containment: f64,
-    min_sampled: usize,
+    settings: &CopySettings,
 ) -> Option<(String, CopyEvidence)> {
     let measured = units.near_measured();
     if measured.is_empty() || originals.is_empty() {
         return None;
     }
+    let spread_possible = measured.len() >= SPREAD_MIN_PARAGRAPHS;
+    let lowest = match spread_possible {
+        true => settings.near_containment.min(settings.spread_containment),
+        false => settings.near_containment,
+    };
+    let matched_in = |original: &Original| {
+        measured
+            .iter()
+            .filter(|p| paragraph_held(p, original))
+            .count()
+    };
     let mut best: Option<(&Original, usize, usize)> = None;
     for &original in originals {
-        let Some((held, sampled)) = held(&measured, original, near_containment) else {
+        let Some((held, sampled)) = held(measured, original, lowest) else {
             continue;
         };
-        if sampled < min_sampled || (held as f64) < near_containment * sampled as f64 {
+        if sampled < settings.min_sampled_shingles {
+            continue;
+        }
+        let share = held as f64 / sampled as f64;
+        let near = share >= settings.near_containment;
+        let spread = !near
+            && spread_possible
+            && share >= settings.spread_containment
+            && matched_in(original) as f64 >= settings.spread_paragraphs * measured.len() as f64;
+        if !near && !spread {
             continue;
         }
         let better = match best {
@@ -73,15 +96,15 @@ pub(super) fn nearest(
         }
     }
     let (original, held, sampled) = best?;
-    let matched = measured
-        .iter()
-        .filter(|p| paragraph_held(p, original))
-        .count() as u32;
     let evidence = CopyEvidence::new(
         CopyMethod::Near,
         held as f64 / sampled as f64,
-        matched,
+        matched_in(original) as u32,
         measured.len() as u32,
     );
     Some((original.id.clone(), evidence))
 }
+
+/// Fewest measured paragraphs the spread rule judges: one or two paragraphs say nothing about
+/// how an edit is spread.
+const SPREAD_MIN_PARAGRAPHS: usize = 4;

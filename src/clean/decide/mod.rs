@@ -52,7 +52,8 @@ use super::{Engine, Facts, Prepared};
 /// Decides an article: rules 1–13, in the order they apply.
 pub(super) fn decide(engine: &Engine, prepared: &Prepared, facts: &Facts) -> Outcome {
     let mut reasons: Vec<Option<DropReason>> = vec![None; prepared.paras.len()];
-    stateless::empty_title_echo_repeated(prepared, &mut reasons);
+    let headline = prepared.headline(facts, engine.boilerplate.min_articles);
+    stateless::empty_title_echo_repeated(prepared, headline.map(|h| h.key), &mut reasons);
     let article = Article::new(engine, prepared, facts, &reasons);
     learned::learned(&article, &mut reasons);
     link_list::link_list(&article, &mut reasons);

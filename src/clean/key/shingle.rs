@@ -68,6 +68,39 @@ fn word_hash_at(text: &[u8], start: usize, end: usize) -> u64 {
 /// The shingles of one normalized paragraph, in text order (a run that recurs in the paragraph
 /// recurs here). Empty for empty text.
 pub fn shingles(normalized: &str) -> Vec<u32> {
+    line_shingles(normalized).values
+}
+
+/// A paragraph's first and last words, so the shingles that span its join with the next one
+/// can be made ([`bridge`]): re-wrapped or joined paragraphs then still match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Edges {
+    /// Its first two words' hashes (the second is 0 for a one-word paragraph).
+    head: [u64; 2],
+    /// Its last two words' hashes, in order (the first is 0 for a one-word paragraph).
+    tail: [u64; 2],
+    words: u32,
+}
+
+/// A paragraph's shingles and its edges.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineShingles {
+    pub values: Vec<u32>,
+    pub edges: Edges,
+}
+
+/// The shingles that span the join of paragraph `a` and the paragraph `b` after it: the runs
+/// of three words with some in each.
+pub fn bridge(a: &Edges, b: &Edges) -> impl Iterator<Item = u32> {
+    let two_one =
+        (a.words >= 2 && b.words >= 1).then(|| shingle_hash(&[a.tail[0], a.tail[1], b.head[0]]));
+    let one_two =
+        (a.words >= 1 && b.words >= 2).then(|| shingle_hash(&[a.tail[1], b.head[0], b.head[1]]));
+    two_one.into_iter().chain(one_two)
+}
+
+/// [`shingles`] and the paragraph's edges.
+pub fn line_shingles(normalized: &str) -> LineShingles {
     // About one shingle per word, and words are about six bytes with their space.
     let mut words = Words::with_capacity(normalized.len() / 5 + 1);
     if normalized.is_ascii() {
@@ -138,6 +171,8 @@ struct Words {
     w0: u64,
     w1: u64,
     w2: u64,
+    /// The first two words.
+    head: [u64; 2],
     seen: usize,
     out: Vec<u32>,
 }
@@ -152,6 +187,11 @@ impl Words {
 
     #[inline]
     fn push(&mut self, word: u64) {
+        match self.seen {
+            0 => self.head[0] = word,
+            1 => self.head[1] = word,
+            _ => {}
+        }
         (self.w0, self.w1, self.w2) = (self.w1, self.w2, word);
         self.seen += 1;
         if self.seen >= SHINGLE_WORDS {
@@ -159,13 +199,25 @@ impl Words {
         }
     }
 
-    fn finish(mut self) -> Vec<u32> {
+    fn finish(mut self) -> LineShingles {
         match self.seen {
             1 => self.out.push(shingle_hash(&[self.w2])),
             2 => self.out.push(shingle_hash(&[self.w1, self.w2])),
             _ => {}
         }
-        self.out
+        let edges = Edges {
+            head: self.head,
+            tail: match self.seen {
+                0 => [0, 0],
+                1 => [0, self.w2],
+                _ => [self.w1, self.w2],
+            },
+            words: self.seen.min(u32::MAX as usize) as u32,
+        };
+        LineShingles {
+            values: self.out,
+            edges,
+        }
     }
 }
 
@@ -235,6 +287,20 @@ mod tests {
     }
 
     #[test]
+    fn bridges_are_the_shingles_a_join_makes() {
+        let a = line_shingles("the cat sat");
+        let b = line_shingles("on the mat");
+        let joined = shingles("the cat sat on the mat");
+        let mut parts: Vec<u32> = a.values.clone();
+        parts.extend(bridge(&a.edges, &b.edges));
+        parts.extend(b.values.iter().copied());
+        assert_eq!(parts, joined);
+        let one = line_shingles("cat");
+        let bridged: Vec<u32> = bridge(&one.edges, &b.edges).collect();
+        assert_eq!(bridged, vec![shingles("cat on the")[0]]);
+    }
+
+    #[test]
     fn a_word_hashes_the_same_read_at_once() {
         let text = b"abcdefgh abc abcdefghijk";
         for (start, end) in [(0, 8), (9, 12), (0, 3), (13, 24), (21, 24)] {
@@ -250,13 +316,13 @@ mod tests {
         for w in ["gold", "rose", "on", "monday"] {
             words.push(word_hash(w.as_bytes()));
         }
-        assert_eq!(ascii, words.finish());
+        assert_eq!(ascii, words.finish().values);
         assert_eq!(shingles("café au lait"), {
             let mut words = Words::default();
             for w in ["café", "au", "lait"] {
                 words.push(word_hash(w.as_bytes()));
             }
-            words.finish()
+            words.finish().values
         });
     }
 }

@@ -67,7 +67,7 @@ impl RedisStore {
         );
         // The article's own field marks it counted: its headline's (which holds its tag), or
         // `o` and its tag when it has none.
-        let own = match obs.title {
+        let own = match obs.titles.first() {
             Some(title) => prefixed(b'n', &title.brief()),
             // Two bytes of prefix: a 6-byte field is a template's.
             None => [&b"o:"[..], &tag[..]].concat(),
@@ -92,7 +92,7 @@ impl RedisStore {
             .arg(&fields)
             .cmd("HLEN")
             .arg(&current);
-        match obs.title {
+        match obs.titles.first() {
             Some(_) => source_step
                 .cmd("HSET")
                 .arg(&current)
@@ -104,6 +104,15 @@ impl RedisStore {
                 .arg(&fields[0])
                 .arg(1),
         };
+        // The headline's other candidates (a title's parts): recorded, not counted by.
+        for title in obs.titles.iter().skip(1) {
+            source_step
+                .cmd("HSET")
+                .arg(&current)
+                .arg(prefixed(b'n', &title.brief()))
+                .arg(&tag[..])
+                .ignore();
+        }
         // Counted now, undone below for a redelivery; a full source counts known lines only,
         // once the counts are read.
         let counted_now = !full;
@@ -200,7 +209,7 @@ impl RedisStore {
         // Counted before (a redelivery): its sightings are in the counts already, once. (A
         // later article with the same headline takes the field over: a redelivery after it is
         // counted again, which can only make a line's count one too high.)
-        let seen = match obs.title {
+        let seen = match obs.titles.first() {
             Some(_) => [&current_values[0], &previous_values[0]]
                 .iter()
                 .any(|v| v.as_deref() == Some(&tag[..])),

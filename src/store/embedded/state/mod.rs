@@ -268,7 +268,7 @@ impl State {
                     .is_some_and(|s| s.article != me && limits.fresh(s.at_ms, now))
             })
             .collect();
-        if let Some(title) = obs.title {
+        for title in &obs.titles {
             source.titles.put(
                 title.short(),
                 Sighting {
