@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Cleaning quality on real labelled pages (eval-dev), against the floors committed in the repo.
+# Cleaning quality on real labelled pages (eval-dev), and copy detection on real labelled copies
+# (eval-copies-dev, beside it), against the floors committed in the repo.
 # usage: scripts/quality.sh [PARAPRINT_BINARY]
 #   EVAL_DEV_DIR  the eval-dev folder (default: ../shared/eval-dev beside this checkout, else beside
 #                 the checkout it was cloned from); its own measure.sh scores the build exactly the
@@ -64,6 +65,27 @@ for kind, bound in (("floors", lambda v, b: v >= b), ("ceilings", lambda v, b: v
         ok = bound(value, limit)
         failed += not ok
         print(f"{'ok  ' if ok else 'FAIL'} {path} = {value:.4f} ({kind[:-1]} {limit})")
+sys.exit(1 if failed else 0)
+PY
+
+# Copies: press-agency stories and the newspaper articles made from them (human labels).
+COPIES=$(dirname "$DIR")/eval-copies-dev
+if [ ! -f "$COPIES/measure.sh" ]; then
+  echo "quality.sh: NO EVAL-COPIES-DEV FOLDER at $COPIES: the copies check did not run, so it FAILS." >&2
+  exit 1
+fi
+echo "== eval-copies-dev: $COPIES"
+bash "$COPIES/measure.sh" "$BIN" --json "$W/copies.json" || status=1
+python3 - "$W/copies.json" "$FLOORS" <<'PY' || status=1
+import json, sys
+figures, bounds = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))["copies"]
+failed = 0
+for kind, ok in (("floors", lambda v, b: v >= b), ("ceilings", lambda v, b: v <= b)):
+    for name, limit in bounds[kind].items():
+        value = figures[name]
+        good = ok(value, limit)
+        failed += not good
+        print(f"{'ok  ' if good else 'FAIL'} copies/{name} = {value:.4f} ({kind[:-1]} {limit})")
 sys.exit(1 if failed else 0)
 PY
 exit $status

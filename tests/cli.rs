@@ -80,7 +80,10 @@ fn explain_shows_each_paragraph_and_its_fate() {
         "{text}"
     );
     assert!(
-        text.contains("the-copy (another.example): duplicate of menafn-seed,"),
+        text.contains(
+            "the-copy (another.example): duplicate of menafn-seed (exact: 1.000 of its measured \
+             text, 9 of 9 paragraphs held),"
+        ),
         "{text}"
     );
     assert!(text.contains("drop title_echo"));

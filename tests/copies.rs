@@ -4,33 +4,16 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use common::*;
 use serde_json::{Value, json};
-
-fn harness() -> (Vec<String>, Vec<Value>) {
-    let path = format!(
-        "{}/tests/fixtures/copies/harness.jsonl.gz",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
-        .read_to_string(&mut text)
-        .unwrap();
-    let truth = fixture("copies/harness-truth.jsonl")
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    (text.lines().map(str::to_string).collect(), truth)
-}
 
 /// Every operation that keeps at least 80% of the original's text is found at least 95% of
 /// the time, pointing at the original; no article telling the same event independently, and
 /// no outlet's own reporting with agency paragraphs inside, is marked.
 #[tokio::test]
 async fn every_edit_is_found_and_nothing_else() {
-    let (stream, truth) = harness();
+    let (stream, truth) = copies_harness();
     assert_eq!(stream.len(), truth.len());
     let (cleaner, _) = cleaner();
     // operation -> (copies, found)

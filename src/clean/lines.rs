@@ -14,7 +14,7 @@
 
 use std::fmt;
 use std::hash::BuildHasher;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use lru::LruCache;
 
@@ -27,8 +27,8 @@ use super::shape::Shape;
 pub struct LineFacts {
     /// `None` when nothing is left after normalization.
     pub keys: Option<ParagraphKeys>,
-    /// The normalized text's word shingles ([`key::shingle`]), ascending; shared with the cache.
-    pub shingles: Arc<[u32]>,
+    /// The normalized text's word shingles ([`key::shingle`]), in text order.
+    pub shingles: Vec<u32>,
     /// Its first and last words, for the shingles across its join with the next line.
     pub edges: key::shingle::Edges,
     pub shape: Shape,
@@ -52,7 +52,7 @@ impl Engine {
             keys.is_some() && shape.words <= MARKER_MAX_WORDS && self.is_marker(&normalized, shape);
         LineFacts {
             keys,
-            shingles: values.into(),
+            shingles: values,
             edges,
             shape,
             marker,
@@ -207,7 +207,7 @@ mod tests {
     fn facts(line: &str) -> LineFacts {
         LineFacts {
             keys: super::super::key::keys(line),
-            shingles: Arc::from(Vec::new()),
+            shingles: Vec::new(),
             edges: Default::default(),
             shape: Shape::of(line),
             marker: false,

@@ -115,7 +115,7 @@ pub struct Para {
     /// What the page says about the block, for HTML articles.
     pub html: Option<html::BlockSignals>,
     /// Word shingles of the normalized text ([`key::shingle`]), in text order.
-    pub shingles: Arc<[u32]>,
+    pub shingles: Vec<u32>,
     /// Its first and last words, for the shingles across a join with its neighbour.
     pub edges: key::shingle::Edges,
 }

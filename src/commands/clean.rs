@@ -134,9 +134,17 @@ const EXCERPT_CHARS: usize = 100;
 fn explain(cleaner: &Cleaner, cleaned: &Cleaned, out: &mut impl Write) -> io::Result<()> {
     let record = cleaner.record(cleaned);
     let article = &cleaned.prepared.article;
-    let status = match record.duplicate_of {
-        Some(original) => format!("{} of {original}", record.status.as_str()),
-        None => record.status.as_str().to_string(),
+    let status = match (record.duplicate_of, record.copy) {
+        (Some(original), Some(copy)) => format!(
+            "{} of {original} ({}: {:.3} of its measured text, {} of {} paragraphs held)",
+            record.status.as_str(),
+            copy.method.as_str(),
+            copy.containment(),
+            copy.paragraphs_matched,
+            copy.paragraphs_measured
+        ),
+        (Some(original), None) => format!("{} of {original}", record.status.as_str()),
+        (None, _) => record.status.as_str().to_string(),
     };
     writeln!(
         out,

@@ -64,6 +64,24 @@ pub fn html_pages() -> Vec<Value> {
         .collect()
 }
 
+/// The copies harness (`scripts/copies_harness.py`): its stream's lines and their truth.
+pub fn copies_harness() -> (Vec<String>, Vec<Value>) {
+    use std::io::Read;
+    let path = format!(
+        "{}/tests/fixtures/copies/harness.jsonl.gz",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let truth = fixture("copies/harness-truth.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (text.lines().map(str::to_string).collect(), truth)
+}
+
 pub fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))

@@ -410,6 +410,59 @@ pub async fn redelivery_is_byte_identical(s: Subject) {
     );
 }
 
+/// One decision, every store: the copies harness (every edit of every story, and the
+/// controls) decided through this store gives each article the status, original and evidence it
+/// gets through a fresh embedded store.
+pub async fn copies_are_decided_as_the_embedded_store_decides(s: Subject) {
+    let settings = common::settings();
+    let engine = Engine::new(settings.boilerplate.clone(), settings.copies.clone());
+    let cleaner = Cleaner::new(
+        engine.clone(),
+        s.store.clone(),
+        settings.limits.max_message_bytes,
+    );
+    let reference_clock = clock();
+    let reference = Cleaner::new(
+        engine,
+        Arc::new(paraprint::store::EmbeddedStore::new(
+            self::settings(|_| {}),
+            WINDOW_MS,
+            COUNT_CAP,
+            reference_clock.clone(),
+        )),
+        settings.limits.max_message_bytes,
+    );
+    let (stream, _) = common::copies_harness();
+    let verdict = |record: Vec<u8>| {
+        let r: serde_json::Value = serde_json::from_slice(&record).unwrap();
+        (
+            r["id"].clone(),
+            r["status"].clone(),
+            r["duplicate_of"].clone(),
+            r["copy"].clone(),
+        )
+    };
+    let (mut copies, mut differ) = (0, Vec::new());
+    for line in &stream {
+        let raw: serde_json::Value = serde_json::from_str(line).unwrap();
+        let mine = verdict(common::record_bytes(&cleaner, &raw).await);
+        let theirs = verdict(common::record_bytes(&reference, &raw).await);
+        copies += usize::from(mine.1 == "duplicate");
+        if mine != theirs {
+            differ.push(format!("{mine:?} / embedded: {theirs:?}"));
+        }
+        s.clock.advance_ms(1000);
+        reference_clock.advance_ms(1000);
+    }
+    assert!(copies > 800, "the harness's copies are found ({copies})");
+    assert!(
+        differ.is_empty(),
+        "{} differ: {:?}",
+        differ.len(),
+        &differ[..differ.len().min(5)]
+    );
+}
+
 /// Instantiates every behaviour as a test, for one backend constructor
 /// (`fn(impl FnOnce(&mut StoreSettings)) -> Subject`, called per test).
 macro_rules! behaviour_suite {
@@ -456,6 +509,11 @@ macro_rules! behaviour_suite {
                 $make(|s| s.max_keys_per_source = 20).await,
             )
             .await
+        }
+        #[tokio::test]
+        async fn copies_are_decided_as_the_embedded_store_decides() {
+            $crate::suite::copies_are_decided_as_the_embedded_store_decides($make(|_| {}).await)
+                .await
         }
         #[tokio::test]
         async fn redelivery_is_byte_identical() {

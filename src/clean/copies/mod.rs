@@ -251,11 +251,13 @@ impl Engine {
         if want == 0 {
             return Vec::new();
         }
-        let pick = |prose_only: bool| {
-            let values = paras
-                .iter()
-                .filter(|p| !prose_only || p.shape.words >= self.copies.min_prose_words)
-                .flat_map(|p| p.shingles.iter().copied());
+        let pick = |long_only: bool| {
+            let mut values = Vec::new();
+            for p in paras {
+                if !long_only || p.shape.words >= self.copies.min_prose_words {
+                    values.extend_from_slice(&p.shingles);
+                }
+            }
             Sketch::of(values, want).values
         };
         let mut chosen = pick(true);
@@ -307,14 +309,14 @@ impl Engine {
         let Some(original) = outcome.duplicate_of.clone() else {
             // With the shingles across each join of two kept paragraphs: a copy that joins
             // them, or re-wraps the text, still finds its runs of words here.
-            let values = kept.iter().flat_map(|p| p.shingles.iter().copied());
-            let bridges = kept
-                .windows(2)
-                .flat_map(|w| shingle::bridge(&w[0].edges, &w[1].edges));
-            return IndexEntry::Original(Sketch::of(
-                values.chain(bridges),
-                self.copies.sketch_shingles,
-            ));
+            let mut values = Vec::with_capacity(kept.iter().map(|p| p.shingles.len() + 2).sum());
+            for p in &kept {
+                values.extend_from_slice(&p.shingles);
+            }
+            for pair in kept.windows(2) {
+                values.extend(shingle::bridge(&pair[0].edges, &pair[1].edges));
+            }
+            return IndexEntry::Original(Sketch::of(values, self.copies.sketch_shingles));
         };
         // The original's names: its id, and the names its holders go by in this store.
         let names: Vec<&str> = facts

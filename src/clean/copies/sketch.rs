@@ -18,12 +18,54 @@ pub struct Sketch {
 
 impl Sketch {
     /// The sketch of `values` (in any order, repeats allowed), keeping at most `cap`.
-    pub fn of(values: impl IntoIterator<Item = u32>, cap: usize) -> Sketch {
-        let mut smallest = Smallest::new(cap);
-        for v in values {
-            smallest.push(v);
+    pub fn of(mut values: Vec<u32>, cap: usize) -> Sketch {
+        let cap = cap.max(1);
+        if values.len() <= cap {
+            sort(&mut values);
+            values.dedup();
+            return Sketch {
+                threshold: u32::MAX,
+                values,
+            };
         }
-        smallest.finish()
+        // The top byte of the cap-th smallest value, from a histogram: every value with a top
+        // byte up to it is kept and sorted, a few more than `cap`, instead of all of them.
+        let mut counts = [0usize; 256];
+        for &v in &values {
+            counts[(v >> 24) as usize] += 1;
+        }
+        let (mut top, mut below) = (0usize, 0usize);
+        while below + counts[top] < cap {
+            below += counts[top];
+            top += 1;
+        }
+        let limit = ((top as u32) << 24) | 0x00ff_ffff;
+        // The values up to the limit first, in place: repeats can leave them short of `cap`
+        // distinct values, and then the whole is sorted after all.
+        let mut front = 0;
+        for i in 0..values.len() {
+            if values[i] <= limit {
+                values.swap(i, front);
+                front += 1;
+            }
+        }
+        let mut head = values[..front].to_vec();
+        sort(&mut head);
+        head.dedup();
+        let (mut values, limit) = if head.len() >= cap {
+            (head, limit)
+        } else {
+            sort(&mut values);
+            values.dedup();
+            (values, u32::MAX)
+        };
+        let threshold = if values.len() > cap {
+            values.truncate(cap);
+            values[cap - 1]
+        } else {
+            limit
+        };
+        Sketch { threshold, values }
     }
 
     /// Whether the sample says anything about `value`.
@@ -62,65 +104,50 @@ impl Sketch {
     }
 }
 
-/// The smallest values of a stream, at most `n` of them, with little work per value: a value
-/// above the cut is skipped, and the buffer goes back to `n` whenever it doubles.
-pub(crate) struct Smallest {
-    n: usize,
-    cut: u32,
-    buffer: Vec<u32>,
-    /// A value was skipped or cut off: the sample stops at its largest value.
-    partial: bool,
-}
-
-impl Smallest {
-    pub fn new(n: usize) -> Smallest {
-        let n = n.max(1);
-        Smallest {
-            n,
-            cut: u32::MAX,
-            buffer: Vec::with_capacity(2 * n + 1),
-            partial: false,
-        }
+/// Sorts hash values: a radix sort, byte by byte, for the hundreds a sketch holds (random
+/// values make a comparison sort mispredict about every other branch); few are sorted as usual.
+fn sort(values: &mut Vec<u32>) {
+    if values.len() < 64 {
+        values.sort_unstable();
+        return;
     }
-
-    #[inline]
-    pub fn push(&mut self, value: u32) {
-        if value > self.cut {
-            self.partial = true;
-            return;
+    let mut scratch = vec![0u32; values.len()];
+    for shift in [0, 8, 16, 24] {
+        let mut starts = [0usize; 256];
+        for &v in values.iter() {
+            starts[((v >> shift) & 0xff) as usize] += 1;
         }
-        self.buffer.push(value);
-        if self.buffer.len() > 2 * self.n {
-            self.buffer.select_nth_unstable(self.n - 1);
-            self.buffer.truncate(self.n);
-            self.cut = self.buffer[self.n - 1];
-            self.partial = true;
+        let mut at = 0;
+        for slot in starts.iter_mut() {
+            let count = *slot;
+            *slot = at;
+            at += count;
         }
-    }
-
-    /// The values kept, as a sketch: ascending and distinct, and every value of the stream at
-    /// or below its threshold among them.
-    pub fn finish(mut self) -> Sketch {
-        self.buffer.sort_unstable();
-        self.buffer.dedup();
-        if self.buffer.len() > self.n {
-            self.buffer.truncate(self.n);
-            self.partial = true;
+        for &v in values.iter() {
+            let digit = ((v >> shift) & 0xff) as usize;
+            scratch[starts[digit]] = v;
+            starts[digit] += 1;
         }
-        let threshold = match (self.partial, self.buffer.last()) {
-            (true, Some(&last)) => last,
-            _ => u32::MAX,
-        };
-        Sketch {
-            threshold,
-            values: self.buffer,
-        }
+        std::mem::swap(values, &mut scratch);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_radix_sort_sorts() {
+        for n in [0, 5, 63, 64, 65, 700] {
+            let mut values: Vec<u32> = (0..n as u32)
+                .map(|i| i.wrapping_mul(2_654_435_761) ^ (i << 7))
+                .collect();
+            let mut expected = values.clone();
+            expected.sort_unstable();
+            sort(&mut values);
+            assert_eq!(values, expected, "{n}");
+        }
+    }
 
     #[test]
     fn a_sketch_keeps_the_smallest_values_and_says_how_far_it_covers() {
@@ -130,9 +157,19 @@ mod tests {
         let mut sorted = many.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        let sketch = Sketch::of(many, 100);
+        let sketch = Sketch::of(many.clone(), 100);
         assert_eq!(sketch.values, sorted[..100]);
         assert_eq!(sketch.threshold, sorted[99]);
+        // Values spread over the whole range, many repeats.
+        let wide: Vec<u32> = (0..3000u32)
+            .map(|i| (i % 700).wrapping_mul(2_246_822_519))
+            .collect();
+        let mut distinct = wide.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let sketch = Sketch::of(wide, 256);
+        assert_eq!(sketch.values, distinct[..256]);
+        assert_eq!(sketch.threshold, distinct[255]);
         let all = Sketch::of(vec![5, 3, 9, 3], 10);
         assert_eq!(
             (all.threshold, all.values.clone()),
