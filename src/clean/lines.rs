@@ -42,12 +42,15 @@ const MARKER_MAX_WORDS: usize = 8;
 impl Engine {
     /// What the engine derives from one line: its keys, its shape, whether it is a marker.
     pub(super) fn derive_line(&self, line: &str) -> LineFacts {
-        let (normalized, shape) = match key::normalize_counting(line) {
-            Some((normalized, counts)) => (normalized, Shape::of_counted(line, counts)),
-            None => (key::normalize_general(line), Shape::of(line)),
+        let (normalized, shape, shingles) = match key::normalize_counting_shingling(line) {
+            Some((normalized, counts, shingles)) => {
+                (normalized, Shape::of_counted(line, counts), shingles)
+            }
+            None => (key::normalize_general(line), Shape::of(line), None),
         };
         let keys = key::keys_of_normalized(&normalized);
-        let key::shingle::LineShingles { values, edges } = key::shingle::line_shingles(&normalized);
+        let key::shingle::LineShingles { values, edges } =
+            shingles.unwrap_or_else(|| key::shingle::line_shingles(&normalized));
         let marker =
             keys.is_some() && shape.words <= MARKER_MAX_WORDS && self.is_marker(&normalized, shape);
         LineFacts {

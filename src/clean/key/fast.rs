@@ -2,6 +2,8 @@
 //! ASCII, and the common non-ASCII characters of Western copy. Each path gives exactly what the
 //! general path gives (property tests in `mod.rs` check it), or refuses.
 
+use super::shingle::{LineShingles, ShingleSink};
+
 /// Whitespace-separated tokens of a line, as [`Shape`](crate::clean::shape::Shape) counts them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TokenCounts {
@@ -56,6 +58,42 @@ pub fn normalize_counting(text: &str) -> Option<(String, TokenCounts)> {
         push_collapsed(&mut out, &mut pending_space, folded, is_gap);
     }
     Some((out, counter.finish()))
+}
+
+/// [`normalize_counting`] and, for ASCII text, the normalized text's shingles made in the same
+/// pass (`None` for the shingles of other text: the caller shingles the normalized text).
+pub fn normalize_counting_shingling(
+    text: &str,
+) -> Option<(String, TokenCounts, Option<LineShingles>)> {
+    if !text.is_ascii() {
+        return normalize_counting(text).map(|(n, c)| (n, c, None));
+    }
+    let mut counter = TokenCounter::new();
+    let mut out = Vec::with_capacity(text.len());
+    let mut sink = ShingleSink::with_capacity(text.len());
+    let mut pending_space = false;
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            if pending_space {
+                sink.word_end(&out);
+                out.push(b' ');
+                pending_space = false;
+            }
+            let lower = b.to_ascii_lowercase();
+            sink.byte(lower, out.len());
+            out.push(lower);
+            counter.alnum(b.is_ascii_digit());
+            continue;
+        }
+        pending_space = !out.is_empty();
+        match b {
+            b' ' | b'\t'..=b'\r' => counter.space(),
+            _ => counter.other(matches!(b, b'.' | b',' | b'%')),
+        }
+    }
+    let shingles = sink.finish(&out);
+    let out = String::from_utf8(out).expect("ASCII in, ASCII out");
+    Some((out, counter.finish(), Some(shingles)))
 }
 
 /// Counts whitespace-separated tokens as `Shape::of` does, fed one character at a time.

@@ -23,7 +23,7 @@ mod fast;
 pub mod shingle;
 
 use fast::push_collapsed;
-pub use fast::{TokenCounts, normalize_counting};
+pub use fast::{TokenCounts, normalize_counting, normalize_counting_shingling};
 
 /// Version of the key recipe and its Unicode data. State written under one version is never
 /// read as another: stores namespace everything by it.
@@ -239,6 +239,18 @@ mod properties {
     }
 
     proptest! {
+        /// Shingles made while normalizing ASCII are the normalized text's shingles, and the
+        /// rest of the fused path is `normalize_counting`.
+        #[test]
+        fn fused_shingles_agree(s in "[a-zA-Z0-9 ,.'\\-]{0,120}") {
+            let (normalized, counts, shingles) =
+                super::normalize_counting_shingling(&s).expect("ASCII");
+            let (plain, plain_counts) = super::normalize_counting(&s).expect("ASCII");
+            prop_assert_eq!(&normalized, &plain);
+            prop_assert_eq!(counts, plain_counts);
+            prop_assert_eq!(shingles, Some(super::shingle::line_shingles(&normalized)));
+        }
+
         /// The ASCII fast path agrees with the general one (forced by a trailing U+3000, which
         /// NFKC turns into a plain space).
         #[test]

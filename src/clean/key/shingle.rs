@@ -65,6 +65,61 @@ fn word_hash_at(text: &[u8], start: usize, end: usize) -> u64 {
     word_hash(&text[start..end])
 }
 
+/// Shingles made while the text is normalized, one lowercased byte at a time (the ASCII path
+/// of [`normalize_counting_shingling`](super::fast::normalize_counting_shingling)): the same
+/// values [`line_shingles`] gives for the normalized text, without a second pass over it.
+pub(super) struct ShingleSink {
+    words: Words,
+    /// The open word's first eight bytes, little-endian, and its length so far.
+    chunk: u64,
+    len: usize,
+    /// Where the open word starts in the normalized text (for a word longer than eight bytes).
+    start: usize,
+}
+
+impl ShingleSink {
+    pub(super) fn with_capacity(bytes: usize) -> ShingleSink {
+        ShingleSink {
+            words: Words::with_capacity(bytes / 5 + 1),
+            chunk: 0,
+            len: 0,
+            start: 0,
+        }
+    }
+
+    /// A byte of a word, at `at` in the normalized text.
+    #[inline]
+    pub(super) fn byte(&mut self, b: u8, at: usize) {
+        if self.len == 0 {
+            self.start = at;
+        }
+        if self.len < 8 {
+            self.chunk |= u64::from(b) << (8 * self.len);
+        }
+        self.len += 1;
+    }
+
+    /// The open word ends; `normalized` is the text so far.
+    #[inline]
+    pub(super) fn word_end(&mut self, normalized: &[u8]) {
+        if self.len == 0 {
+            return;
+        }
+        let hash = if self.len <= 8 {
+            fold(WORD_SEED ^ self.len as u64, self.chunk)
+        } else {
+            word_hash(&normalized[self.start..self.start + self.len])
+        };
+        self.words.push(hash);
+        (self.chunk, self.len) = (0, 0);
+    }
+
+    pub(super) fn finish(mut self, normalized: &[u8]) -> LineShingles {
+        self.word_end(normalized);
+        self.words.finish()
+    }
+}
+
 /// The shingles of one normalized paragraph, in text order (a run that recurs in the paragraph
 /// recurs here). Empty for empty text.
 pub fn shingles(normalized: &str) -> Vec<u32> {
