@@ -81,7 +81,8 @@ impl CopyEvidence {
 pub struct Original {
     /// The original's article id.
     pub id: String,
-    pub sketch: Sketch,
+    /// Shared with the store that holds it: a candidate's sketch is read, never copied.
+    pub sketch: std::sync::Arc<Sketch>,
     /// The candidate was a copy, and this is the original it copies.
     pub redirected: bool,
 }

@@ -147,13 +147,13 @@ impl CopyIndex for RedisStore {
                 let original = match stored {
                     Some(Stored::Original { id, sketch }) => Some(Original {
                         id,
-                        sketch,
+                        sketch: sketch.into(),
                         redirected: false,
                     }),
                     Some(Stored::CopyOf { .. }) => match second.next().flatten() {
                         Some(Stored::Original { id, sketch }) => Some(Original {
                             id,
-                            sketch,
+                            sketch: sketch.into(),
                             redirected: true,
                         }),
                         _ => None,

@@ -58,7 +58,7 @@ struct Remembered {
 /// What a decided article left in the copy index.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Indexed {
-    Original { id: String, sketch: Sketch },
+    Original { id: String, sketch: Arc<Sketch> },
     CopyOf { original: String },
 }
 
@@ -406,7 +406,7 @@ impl State {
         let indexed = match entry {
             IndexEntry::Original(sketch) => Indexed::Original {
                 id: article_id.to_string(),
-                sketch: sketch.clone(),
+                sketch: Arc::new(sketch.clone()),
             },
             IndexEntry::CopyOf { original, uncount } => {
                 let me = article_tag(article_id);
