@@ -103,7 +103,7 @@ impl Cleaner {
         if !redelivered {
             let candidates = self.engine.copy_candidates(&prepared, &facts);
             if !candidates.is_empty() {
-                facts.originals = timed(self.store.originals(&candidates)).await?;
+                facts.originals = self.originals(&candidates).await?;
             }
         }
         let mut outcome = self.engine.decide(&prepared, &facts);
@@ -126,6 +126,26 @@ impl Cleaner {
             outcome,
             facts,
         })
+    }
+
+    /// The candidates' originals. A candidate being decided at this moment (a copy and its
+    /// original in flight together, on two workers or two tasks of one) is waited for, a little
+    /// longer each time and at most [`DECIDING_WAITS_MS`] in all, so the copy is measured
+    /// against it rather than both becoming originals.
+    async fn originals(
+        &self,
+        candidates: &[String],
+    ) -> Result<Vec<crate::clean::copies::Candidate>, StoreError> {
+        let mut originals = timed(self.store.originals(candidates)).await?;
+        for wait_ms in DECIDING_WAITS_MS {
+            if !originals.iter().any(|c| c.deciding) {
+                break;
+            }
+            metrics::counter!("paraprint_copy_waits_total").increment(1);
+            tokio::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
+            originals = timed(self.store.originals(candidates)).await?;
+        }
+        Ok(originals)
     }
 
     /// Where another article claimed some of this one's prose at the same moment, the two may
@@ -226,6 +246,10 @@ impl Cleaner {
         self.engine.record(&cleaned.prepared, &cleaned.outcome)
     }
 }
+
+/// Pauses before asking again about a candidate still being decided: 635 ms at most in all,
+/// far longer than a decision takes, and far shorter than a stopped worker's mark lasts.
+const DECIDING_WAITS_MS: [u64; 7] = [5, 10, 20, 40, 80, 160, 320];
 
 /// A store call, its latency and failures recorded.
 async fn timed<T>(call: impl Future<Output = Result<T, StoreError>>) -> Result<T, StoreError> {

@@ -463,6 +463,54 @@ pub async fn copies_are_decided_as_the_embedded_store_decides(s: Subject) {
     );
 }
 
+/// An article observed and not decided yet is marked deciding in the copy index (so a copy
+/// cleaned at the same moment waits for it); its entry replaces the mark, and a mark left by a
+/// worker that stopped is waited for no more after a while.
+pub async fn the_copy_index_knows_who_is_deciding(s: Subject) {
+    use paraprint::clean::copies::{IndexEntry, Sketch};
+    let a = observation("a", "s", &["A story told once, in a single sentence.".to_string()]);
+    s.store.observe(&a).await.unwrap();
+    let asked = s.store.originals(&["a".to_string()]).await.unwrap();
+    assert!(asked[0].deciding && asked[0].original.is_none(), "{asked:?}");
+    let sketch = Sketch::of(vec![3, 1, 2], 256);
+    s.store
+        .index(&a, &IndexEntry::Original(sketch.clone()))
+        .await
+        .unwrap();
+    let asked = s.store.originals(&["a".to_string()]).await.unwrap();
+    assert!(!asked[0].deciding);
+    let original = asked[0].original.as_ref().expect("indexed");
+    assert_eq!((original.id.as_str(), &*original.sketch), ("a", &sketch));
+    // A redelivery keeps the entry.
+    s.store.observe(&a).await.unwrap();
+    let asked = s.store.originals(&["a".to_string()]).await.unwrap();
+    assert!(!asked[0].deciding && asked[0].original.is_some());
+    // A copy points at its original; one never decided stops being waited for.
+    let b = observation("b", "t", &["Another story.".to_string()]);
+    s.store.observe(&b).await.unwrap();
+    s.store
+        .index(
+            &b,
+            &IndexEntry::CopyOf {
+                original: "a".into(),
+                uncount: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let c = observation("c", "t", &["A third story.".to_string()]);
+    s.store.observe(&c).await.unwrap();
+    s.clock.advance_ms(paraprint::store::embedded::DECIDING_MS + 1);
+    let asked = s
+        .store
+        .originals(&["b".to_string(), "c".to_string()])
+        .await
+        .unwrap();
+    let via = asked[0].original.as_ref().expect("b's original");
+    assert!(via.redirected && via.id == "a");
+    assert!(!asked[1].deciding && asked[1].original.is_none(), "{asked:?}");
+}
+
 /// Instantiates every behaviour as a test, for one backend constructor
 /// (`fn(impl FnOnce(&mut StoreSettings)) -> Subject`, called per test).
 macro_rules! behaviour_suite {
@@ -509,6 +557,10 @@ macro_rules! behaviour_suite {
                 $make(|s| s.max_keys_per_source = 20).await,
             )
             .await
+        }
+        #[tokio::test]
+        async fn the_copy_index_knows_who_is_deciding() {
+            $crate::suite::the_copy_index_knows_who_is_deciding($make(|_| {}).await).await
         }
         #[tokio::test]
         async fn copies_are_decided_as_the_embedded_store_decides() {

@@ -94,6 +94,9 @@ pub struct Candidate {
     /// The holder's name as [`Facts::holders`] gives it.
     pub name: String,
     pub original: Option<Original>,
+    /// It was observed moments ago and is being decided now (by another worker, or another
+    /// task of this one): its entry is about to come, and the cleaner asks again.
+    pub deciding: bool,
 }
 
 /// What a decided article leaves in the copy index.

@@ -23,6 +23,7 @@ use crate::clean::key::ParagraphKeys;
 use crate::clean::{Facts, Observation, Outcome};
 use crate::config::StoreSettings;
 use journal::{Entry, Journal};
+pub use state::DECIDING_MS;
 use state::{Limits, State};
 
 struct Inner {

@@ -1,8 +1,9 @@
 //! The copy index in Redis: what each decided article left, in its tag's holder shard.
 //!
 //! Field `k`+tag of `{<shard>}:<generation>` (the hash that holds the article's claims, so it
-//! expires with them): `O`, the id's length (2 bytes LE), the id and the sketch
-//! ([`Sketch::to_bytes`]) for an original; `C` and the original's id for a copy.
+//! expires with them): `D` and the time (8 bytes LE) while it is being decided (written with its
+//! claims); then `O`, the id's length (2 bytes LE), the id and the sketch
+//! ([`Sketch::to_bytes`]) for an original, or `C` and the original's id for a copy.
 
 use futures_util::future::try_join_all;
 use redis::Value;
@@ -12,6 +13,7 @@ use super::keys::{holder_tag, prefixed, source_hash, tag_of};
 use super::{RedisStore, Tag};
 use crate::clean::Observation;
 use crate::clean::copies::{Candidate, IndexEntry, Original, Sketch};
+use crate::store::embedded::DECIDING_MS;
 use crate::store::{CopyIndex, StoreError};
 
 /// Takes a copy's sightings back: a count goes down only where it is up (a sighting made in
@@ -29,6 +31,14 @@ return 0
 enum Stored {
     Original { id: String, sketch: Sketch },
     CopyOf { original: String },
+    Deciding { since_ms: u64 },
+}
+
+/// The value that marks an article observed and not decided yet.
+pub(super) fn deciding(now_ms: u64) -> Vec<u8> {
+    let mut out = vec![b'D'];
+    out.extend_from_slice(&now_ms.to_le_bytes());
+    out
 }
 
 fn encode(id: &str, entry: &IndexEntry) -> Vec<u8> {
@@ -62,6 +72,9 @@ fn decode(bytes: &[u8]) -> Option<Stored> {
         }
         (b'C', rest) => Some(Stored::CopyOf {
             original: String::from_utf8(rest.to_vec()).ok()?,
+        }),
+        (b'D', rest) => Some(Stored::Deciding {
+            since_ms: u64::from_le_bytes(rest.try_into().ok()?),
         }),
         _ => None,
     }
@@ -105,13 +118,22 @@ impl RedisStore {
             };
             let (current, previous) = (values(current), values(previous));
             for (k, &i) in by_shard[shard].iter().enumerate() {
-                // An entry that cannot be read is one the index does not know.
-                out[i] = current
-                    .get(k)
-                    .cloned()
-                    .flatten()
-                    .or_else(|| previous.get(k).cloned().flatten())
-                    .and_then(|bytes| decode(&bytes));
+                // An entry that cannot be read is one the index does not know. A decided entry
+                // of either generation wins over a mark that the article is deciding (a
+                // redelivery marks the new generation, and keeps the entry it left).
+                let read = |values: &[Option<Vec<u8>>]| {
+                    values.get(k).cloned().flatten().and_then(|b| decode(&b))
+                };
+                let (current, previous) = (read(&current), read(&previous));
+                out[i] = match (current, previous) {
+                    (Some(Stored::Deciding { .. }), Some(decided))
+                        if !matches!(decided, Stored::Deciding { .. }) =>
+                    {
+                        Some(decided)
+                    }
+                    (Some(current), _) => Some(current),
+                    (None, previous) => previous,
+                };
             }
         }
         Ok(out)
@@ -140,10 +162,13 @@ impl CopyIndex for RedisStore {
             false => self.stored(&copies).await?,
         }
         .into_iter();
+        let now = self.clock.now_ms();
         Ok(candidates
             .iter()
             .zip(first)
             .map(|(name, stored)| {
+                let deciding = matches!(stored, Some(Stored::Deciding { since_ms })
+                    if now.saturating_sub(since_ms) < DECIDING_MS);
                 let original = match stored {
                     Some(Stored::Original { id, sketch }) => Some(Original {
                         id,
@@ -158,11 +183,12 @@ impl CopyIndex for RedisStore {
                         }),
                         _ => None,
                     },
-                    None => None,
+                    Some(Stored::Deciding { .. }) | None => None,
                 };
                 Candidate {
                     name: name.clone(),
                     original,
+                    deciding,
                 }
             })
             .collect())

@@ -154,6 +154,13 @@ impl RedisStore {
                     .arg(&current)
                     .arg(prefixed(b'a', &tag))
                     .arg(&obs.article_id)
+                    .ignore()
+                    // Deciding, until its entry in the copy index replaces this (a redelivery
+                    // keeps the entry it left).
+                    .cmd("HSETNX")
+                    .arg(&current)
+                    .arg(prefixed(b'k', &tag))
+                    .arg(super::index::deciding(now))
                     .ignore();
             }
             pipe.cmd("PEXPIRE").arg(&current).arg(ttl).ignore();

@@ -55,11 +55,22 @@ struct Remembered {
     at_ms: u64,
 }
 
+/// An article still deciding after this long was not (its worker stopped): it is waited for no
+/// more.
+pub const DECIDING_MS: u64 = 10_000;
+
 /// What a decided article left in the copy index.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Indexed {
-    Original { id: String, sketch: Arc<Sketch> },
-    CopyOf { original: String },
+    Original {
+        id: String,
+        sketch: Arc<Sketch>,
+    },
+    CopyOf {
+        original: String,
+    },
+    /// Observed, not decided yet.
+    Deciding,
 }
 
 struct IndexedAt {
@@ -281,6 +292,19 @@ impl State {
             }
         }
 
+        // Until it is decided, a copy that meets its claims waits for its entry.
+        let id_key = short_hash(&obs.article_id);
+        if self
+            .index
+            .peek(&id_key)
+            .is_none_or(|e| !limits.fresh(e.at_ms, now))
+        {
+            self.put_indexed(id_key, Indexed::Deciding, now);
+            while self.index.len() > limits.settings.max_sketches {
+                self.pop_indexed();
+            }
+        }
+
         let this: Arc<str> = obs.article_id.as_str().into();
         let mut holders = Vec::with_capacity(obs.contents.len());
         for content in &obs.contents {
@@ -361,37 +385,45 @@ impl State {
         candidates
             .iter()
             .map(|name| {
-                let original = match self.indexed(name, now, limits) {
-                    Some(Indexed::Original { id, sketch }) => Some(Original {
-                        id,
-                        sketch,
-                        redirected: false,
-                    }),
-                    Some(Indexed::CopyOf { original }) => {
-                        match self.indexed(&original, now, limits) {
-                            Some(Indexed::Original { id, sketch }) => Some(Original {
+                let (mut original, mut deciding) = (None, false);
+                match self.indexed(name, now, limits) {
+                    Some((Indexed::Original { id, sketch }, _)) => {
+                        original = Some(Original {
+                            id,
+                            sketch,
+                            redirected: false,
+                        });
+                    }
+                    Some((Indexed::CopyOf { original: of }, _)) => {
+                        if let Some((Indexed::Original { id, sketch }, _)) =
+                            self.indexed(&of, now, limits)
+                        {
+                            original = Some(Original {
                                 id,
                                 sketch,
                                 redirected: true,
-                            }),
-                            _ => None,
+                            });
                         }
                     }
-                    None => None,
-                };
+                    Some((Indexed::Deciding, at_ms)) => {
+                        deciding = now.saturating_sub(at_ms) < DECIDING_MS;
+                    }
+                    None => {}
+                }
                 Candidate {
                     name: name.clone(),
                     original,
+                    deciding,
                 }
             })
             .collect()
     }
 
-    fn indexed(&mut self, id: &str, now: u64, limits: &Limits) -> Option<Indexed> {
+    fn indexed(&mut self, id: &str, now: u64, limits: &Limits) -> Option<(Indexed, u64)> {
         self.index
             .get(&short_hash(id))
             .filter(|e| limits.fresh(e.at_ms, now))
-            .map(|e| e.indexed.clone())
+            .map(|e| (e.indexed.clone(), e.at_ms))
     }
 
     /// Records what a decided article left; a copy's sightings of `uncount` stop counting.
