@@ -468,10 +468,17 @@ pub async fn copies_are_decided_as_the_embedded_store_decides(s: Subject) {
 /// worker that stopped is waited for no more after a while.
 pub async fn the_copy_index_knows_who_is_deciding(s: Subject) {
     use paraprint::clean::copies::{IndexEntry, Sketch};
-    let a = observation("a", "s", &["A story told once, in a single sentence.".to_string()]);
+    let a = observation(
+        "a",
+        "s",
+        &["A story told once, in a single sentence.".to_string()],
+    );
     s.store.observe(&a).await.unwrap();
     let asked = s.store.originals(&["a".to_string()]).await.unwrap();
-    assert!(asked[0].deciding && asked[0].original.is_none(), "{asked:?}");
+    assert!(
+        asked[0].deciding && asked[0].original.is_none(),
+        "{asked:?}"
+    );
     let sketch = Sketch::of(vec![3, 1, 2], 256);
     s.store
         .index(&a, &IndexEntry::Original(sketch.clone()))
@@ -500,7 +507,8 @@ pub async fn the_copy_index_knows_who_is_deciding(s: Subject) {
         .unwrap();
     let c = observation("c", "t", &["A third story.".to_string()]);
     s.store.observe(&c).await.unwrap();
-    s.clock.advance_ms(paraprint::store::embedded::DECIDING_MS + 1);
+    s.clock
+        .advance_ms(paraprint::store::embedded::DECIDING_MS + 1);
     let asked = s
         .store
         .originals(&["b".to_string(), "c".to_string()])
@@ -508,7 +516,10 @@ pub async fn the_copy_index_knows_who_is_deciding(s: Subject) {
         .unwrap();
     let via = asked[0].original.as_ref().expect("b's original");
     assert!(via.redirected && via.id == "a");
-    assert!(!asked[1].deciding && asked[1].original.is_none(), "{asked:?}");
+    assert!(
+        !asked[1].deciding && asked[1].original.is_none(),
+        "{asked:?}"
+    );
 }
 
 /// Instantiates every behaviour as a test, for one backend constructor

@@ -22,29 +22,10 @@ pub struct TokenCounts {
 /// seen, and each costs a pass of its own otherwise. A property test checks it agrees with
 /// `normalize` and `Shape::of`.
 pub fn normalize_counting(text: &str) -> Option<(String, TokenCounts)> {
-    let mut counter = TokenCounter::new();
     if text.is_ascii() {
-        let mut out = Vec::with_capacity(text.len());
-        let mut pending_space = false;
-        for &b in text.as_bytes() {
-            if b.is_ascii_alphanumeric() {
-                if pending_space {
-                    out.push(b' ');
-                    pending_space = false;
-                }
-                out.push(b.to_ascii_lowercase());
-                counter.alnum(b.is_ascii_digit());
-                continue;
-            }
-            pending_space = !out.is_empty();
-            match b {
-                b' ' | b'\t'..=b'\r' => counter.space(),
-                _ => counter.other(matches!(b, b'.' | b',' | b'%')),
-            }
-        }
-        let out = String::from_utf8(out).expect("ASCII in, ASCII out");
-        return Some((out, counter.finish()));
+        return Some(normalize_ascii(text, &mut ()));
     }
+    let mut counter = TokenCounter::new();
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {
@@ -68,19 +49,50 @@ pub fn normalize_counting_shingling(
     if !text.is_ascii() {
         return normalize_counting(text).map(|(n, c)| (n, c, None));
     }
+    let mut sink = ShingleSink::with_capacity(text.len());
+    let (out, counts) = normalize_ascii(text, &mut sink);
+    let shingles = sink.finish(out.as_bytes());
+    Some((out, counts, Some(shingles)))
+}
+
+/// What sees the words of ASCII text as [`normalize_ascii`] writes them: nothing, or a
+/// [`ShingleSink`].
+trait WordSink {
+    /// A lowercased byte of a word, at `at` in the normalized text.
+    fn byte(&mut self, b: u8, at: usize);
+    /// The word ends; `normalized` is the text written so far.
+    fn word_end(&mut self, normalized: &[u8]);
+}
+
+impl WordSink for () {
+    fn byte(&mut self, _: u8, _: usize) {}
+    fn word_end(&mut self, _: &[u8]) {}
+}
+
+impl WordSink for ShingleSink {
+    fn byte(&mut self, b: u8, at: usize) {
+        ShingleSink::byte(self, b, at);
+    }
+    fn word_end(&mut self, normalized: &[u8]) {
+        ShingleSink::word_end(self, normalized);
+    }
+}
+
+/// The ASCII path: NFKC is the identity, folding is lowercasing, no character is
+/// default-ignorable and every punctuation character is Unicode P or S.
+fn normalize_ascii(text: &str, words: &mut impl WordSink) -> (String, TokenCounts) {
     let mut counter = TokenCounter::new();
     let mut out = Vec::with_capacity(text.len());
-    let mut sink = ShingleSink::with_capacity(text.len());
     let mut pending_space = false;
     for &b in text.as_bytes() {
         if b.is_ascii_alphanumeric() {
             if pending_space {
-                sink.word_end(&out);
+                words.word_end(&out);
                 out.push(b' ');
                 pending_space = false;
             }
             let lower = b.to_ascii_lowercase();
-            sink.byte(lower, out.len());
+            words.byte(lower, out.len());
             out.push(lower);
             counter.alnum(b.is_ascii_digit());
             continue;
@@ -91,9 +103,8 @@ pub fn normalize_counting_shingling(
             _ => counter.other(matches!(b, b'.' | b',' | b'%')),
         }
     }
-    let shingles = sink.finish(&out);
     let out = String::from_utf8(out).expect("ASCII in, ASCII out");
-    Some((out, counter.finish(), Some(shingles)))
+    (out, counter.finish())
 }
 
 /// Counts whitespace-separated tokens as `Shape::of` does, fed one character at a time.
