@@ -144,13 +144,12 @@ impl Engine {
         }
         // Claimed like paragraphs, after them: a copy meets its original's claims.
         let claims_start = contents.len();
+        // A claim's key is a 3-gram's hash spread over 32 bytes: no paragraph's SHA-256 key
+        // meets it, and the claims are distinct, so none needs the slot map.
         for claim in self.claims(&paras) {
-            content_slots.entry(claim).or_insert_with(|| {
-                contents.push(claim);
-                title_checks.push(false);
-                content_templates.push(None);
-                contents.len() - 1
-            });
+            contents.push(claim);
+            title_checks.push(false);
+            content_templates.push(None);
         }
         let claim_slots = claims_start..contents.len();
         let observation = Observation {

@@ -481,7 +481,7 @@ pub async fn the_copy_index_knows_who_is_deciding(s: Subject) {
     );
     let sketch = Sketch::of(vec![3, 1, 2], 256);
     s.store
-        .index(&a, &IndexEntry::Original(sketch.clone()))
+        .index(&a, &IndexEntry::Original(sketch.clone().into()))
         .await
         .unwrap();
     let asked = s.store.originals(&["a".to_string()]).await.unwrap();

@@ -102,8 +102,9 @@ pub struct Candidate {
 /// What a decided article leaves in the copy index.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IndexEntry {
-    /// An original: later articles are measured against its sketch.
-    Original(Sketch),
+    /// An original: later articles are measured against its sketch (shared: the store keeps
+    /// it as it is).
+    Original(std::sync::Arc<Sketch>),
     /// A copy: a later article it holds text of is measured against `original` instead.
     CopyOf {
         original: String,
@@ -320,7 +321,8 @@ impl Engine {
             for pair in kept.windows(2) {
                 values.extend(shingle::bridge(&pair[0].edges, &pair[1].edges));
             }
-            return IndexEntry::Original(Sketch::of(values, self.copies.sketch_shingles));
+            let sketch = Sketch::of(values, self.copies.sketch_shingles);
+            return IndexEntry::Original(std::sync::Arc::new(sketch));
         };
         // The original's names: its id, and the names its holders go by in this store.
         let names: Vec<&str> = facts

@@ -5,25 +5,33 @@ use super::{CopyEvidence, CopyMethod, Original, Units};
 use crate::clean::Para;
 use crate::config::CopySettings;
 
+/// Whether `original` may hold `share` of the paragraphs' shingles, from a sample spread over
+/// them. Most candidates share a site's footer, not the story, and are turned away here without
+/// a full comparison. A copy holding `share` of its text holds less than 0.4 of that in a spread
+/// sample of 24 or more about once in ten thousand at the spread rule's 0.65 (four standard
+/// deviations), practically never at the near rule's 0.82.
+fn may_hold(paras: &[&Para], original: &Original, share: f64) -> bool {
+    let sketch = &original.sketch;
+    let (mut sampled, mut held, mut position) = (0usize, 0usize, 0usize);
+    for p in paras {
+        // Every `SAMPLE_STRIDE`-th shingle of the text, across paragraph ends.
+        let first = (SAMPLE_STRIDE - position % SAMPLE_STRIDE) % SAMPLE_STRIDE;
+        for &v in p.shingles.iter().skip(first).step_by(SAMPLE_STRIDE) {
+            if sketch.covers(v) {
+                sampled += 1;
+                held += usize::from(sketch.contains(v));
+            }
+        }
+        position += p.shingles.len();
+    }
+    !(sampled >= 24 && (held as f64) < 0.4 * share * sampled as f64)
+}
+
 /// How much of `values` `original` holds, over those its sketch covers: `(held, covered)`, or
 /// `None` as soon as the share can no longer reach `share`. Every shingle counts, repeats too:
 /// an article repeats few runs, and dropping them would cost more than the whole comparison.
 fn held(values: &[u32], original: &Original, share: f64) -> Option<(usize, usize)> {
     let sketch = &original.sketch;
-    // Most candidates share a site's footer, not the story: a sample spread over the whole
-    // text turns them away first. A copy holding `share` of its text holds less than 0.4 of
-    // that in a spread sample of 24 or more about once in ten thousand at the spread rule's
-    // 0.65 (four standard deviations), practically never at the near rule's 0.82.
-    let (mut sampled, mut sample_held) = (0usize, 0usize);
-    for &v in values.iter().step_by(SAMPLE_STRIDE) {
-        if sketch.covers(v) {
-            sampled += 1;
-            sample_held += usize::from(sketch.contains(v));
-        }
-    }
-    if sampled >= 24 && (sample_held as f64) < 0.4 * share * sampled as f64 {
-        return None;
-    }
     // Counting first is a cheap pass, and bounds the misses the share allows.
     let covered = values.iter().filter(|&&v| sketch.covers(v)).count();
     let most_misses = ((1.0 - share) * covered as f64).floor() as usize;
@@ -78,12 +86,20 @@ pub(super) fn nearest(
             .filter(|p| paragraph_held(p, original))
             .count()
     };
+    let likely: Vec<&Original> = originals
+        .iter()
+        .copied()
+        .filter(|o| may_hold(measured, o, lowest))
+        .collect();
+    if likely.is_empty() {
+        return None;
+    }
     let mut values = Vec::with_capacity(measured.iter().map(|p| p.shingles.len()).sum());
     for p in measured {
         values.extend_from_slice(&p.shingles);
     }
     let mut best: Option<(&Original, usize, usize)> = None;
-    for &original in originals {
+    for original in likely {
         let Some((held, sampled)) = held(&values, original, lowest) else {
             continue;
         };

@@ -241,7 +241,7 @@ mod tests {
     #[test]
     fn entries_read_back() {
         let sketch = Sketch::of(vec![9, 4, 7], 2);
-        let bytes = encode("a-1", &IndexEntry::Original(sketch.clone()));
+        let bytes = encode("a-1", &IndexEntry::Original(sketch.clone().into()));
         let Some(Stored::Original { id, sketch: back }) = decode(&bytes) else {
             panic!("an original");
         };

@@ -207,10 +207,11 @@ impl State {
     }
 
     pub fn observe(&mut self, obs: &Observation, now: u64, limits: &Limits) -> Facts {
-        let me = article_tag(&obs.article_id);
+        let id_key = short_hash(&obs.article_id);
+        let me = u64::from_le_bytes(id_key[..8].try_into().expect("8 bytes"));
         let previous = self
             .outcomes
-            .get(&short_hash(&obs.article_id))
+            .get(&id_key)
             .filter(|r| limits.fresh(r.at_ms, now))
             .map(|r| r.outcome.clone());
 
@@ -293,7 +294,6 @@ impl State {
         }
 
         // Until it is decided, a copy that meets its claims waits for its entry.
-        let id_key = short_hash(&obs.article_id);
         if self
             .index
             .peek(&id_key)
@@ -438,7 +438,7 @@ impl State {
         let indexed = match entry {
             IndexEntry::Original(sketch) => Indexed::Original {
                 id: article_id.to_string(),
-                sketch: Arc::new(sketch.clone()),
+                sketch: sketch.clone(),
             },
             IndexEntry::CopyOf { original, uncount } => {
                 let me = article_tag(article_id);
