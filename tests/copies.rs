@@ -188,3 +188,62 @@ async fn a_copy_names_an_original_and_says_why() {
     assert_eq!(verbatim["copy"]["method"], "exact");
     assert_eq!(verbatim["copy"]["containment"], 1.0);
 }
+
+/// Arbitrary edits of a story (bytes spliced in, words cut, lines joined, in any script)
+/// cleaned after it and after each other: every one ends as a record, and a duplicate always
+/// names an original (the story, or an edit cut so much it was not a copy), never a copy.
+mod fuzzed {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn edit() -> impl Strategy<Value = (usize, String)> {
+        (
+            0usize..4000,
+            prop_oneof![
+                Just(String::new()),
+                Just("\n".to_string()),
+                "[a-zA-Z ]{0,40}",
+                "\\PC{0,20}",
+                "[日本語の文章 ]{0,12}",
+            ],
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn edits_of_a_story_end_as_records(edits in prop::collection::vec(prop::collection::vec(edit(), 0..6), 1..6)) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            runtime.block_on(async {
+                let (cleaner, _) = cleaner();
+                let story = &wikinews()[7];
+                let body = story.paragraphs.join("\n");
+                let first = story_article("orig", "wire.example", &story.title, &story.paragraphs);
+                record(&cleaner, &first).await;
+                let mut originals = vec!["orig".to_string()];
+                for (k, splices) in edits.iter().enumerate() {
+                    let mut text = body.clone();
+                    for (at, insert) in splices {
+                        let mut at = (*at).min(text.len());
+                        while !text.is_char_boundary(at) {
+                            at -= 1;
+                        }
+                        text.insert_str(at, insert);
+                    }
+                    let raw = json!({"id": format!("edit-{k}"), "source": format!("s{k}.example"),
+                        "title": story.title, "body": text});
+                    let bytes = serde_json::to_vec(&raw).unwrap();
+                    let Ok(cleaned) = cleaner.clean(&bytes).await else { continue };
+                    let rec: Value = serde_json::from_slice(&cleaner.record(&cleaned).to_json()).unwrap();
+                    if rec["status"] == "duplicate" {
+                        let of = rec["duplicate_of"].as_str().unwrap().to_string();
+                        prop_assert!(originals.contains(&of), "{} copies {}, a copy", k, of);
+                    } else {
+                        originals.push(format!("edit-{k}"));
+                    }
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

@@ -27,7 +27,6 @@ use crate::config::{BoilerplateSettings, CopySettings};
 pub use decide::{BoilerplateRule, DropReason, DroppedParagraph, Outcome};
 use key::{Key, ParagraphKeys};
 use lines::LineCache;
-pub use prepare::headline;
 use shape::Shape;
 
 /// What an article asks of the store, and contributes to it.
@@ -249,7 +248,13 @@ impl Engine {
 
     /// Prose, as copy containment measures it.
     pub(crate) fn is_prose(&self, shape: Shape) -> bool {
-        shape.sentence_like && shape.words >= self.copies.min_prose_words
+        shape.sentence_like && self.is_long(shape)
+    }
+
+    /// A long line, as the near tier measures it: prose, or prose hard-wrapped into lines that
+    /// are not sentences.
+    pub(crate) fn is_long(&self, shape: Shape) -> bool {
+        shape.words >= self.copies.min_prose_words
     }
 
     /// Step 3: decide (pure). A remembered outcome for the same content wins, so a redelivered

@@ -178,13 +178,6 @@ impl Engine {
 /// Separators between a headline and a site name in page titles ("Headline | Site").
 const TITLE_SEPARATORS: [&str; 6] = [" | ", " - ", " – ", " — ", " :: ", " · "];
 
-/// The headline inside a title, without knowing the source's other titles: its longest part
-/// around a site-name separator, when that part has at least three words; otherwise the whole
-/// title.
-pub fn headline(title: &str) -> &str {
-    headline_candidates(title)[0]
-}
-
 /// The parts of a title that may be its headline, longest first (the earlier of two as long):
 /// its parts around site-name separators with at least three words, or the whole title when
 /// it has no separator or no such part.

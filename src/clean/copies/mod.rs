@@ -125,7 +125,7 @@ pub(crate) struct Units<'a> {
     /// words, and all of them.
     off_site_long: Vec<&'a Para>,
     off_site: Vec<&'a Para>,
-    /// The article's headline is one the source used recently.
+    /// Every part of the article's title was in a recent title of the source.
     headline_repeated: bool,
 }
 
@@ -167,7 +167,7 @@ impl<'a> Units<'a> {
         let off_site_long = off_site
             .iter()
             .copied()
-            .filter(|p| p.shape.words >= engine.copies.min_prose_words)
+            .filter(|p| engine.is_long(p.shape))
             .collect();
         Units {
             kept,
@@ -249,8 +249,9 @@ pub(super) fn decide(
 impl Engine {
     /// The claims of an article: the `copies.claim_shingles` smallest shingles of its long
     /// lines (`copies.min_prose_words` words or more, prose or hard-wrapped prose; of all its
-    /// paragraphs when those have fewer), as keys the stores claim like a paragraph's. The smallest values are a consistent sample: two articles sharing most of
-    /// their text share most of their smallest shingles, so a copy meets its original's claims.
+    /// paragraphs when those have fewer), as keys the stores claim like a paragraph's. The
+    /// smallest values are a consistent sample: two articles sharing most of their text share
+    /// most of their smallest shingles, so a copy meets its original's claims.
     pub(super) fn claims(&self, paras: &[Para]) -> Vec<Key> {
         let want = self.copies.claim_shingles;
         if want == 0 {
@@ -259,7 +260,7 @@ impl Engine {
         let pick = |long_only: bool| {
             let mut values = Vec::new();
             for p in paras {
-                if !long_only || p.shape.words >= self.copies.min_prose_words {
+                if !long_only || self.is_long(p.shape) {
                     values.extend_from_slice(&p.shingles);
                 }
             }

@@ -112,8 +112,12 @@ pub fn short_hash(text: &str) -> ShortKey {
 }
 
 fn article_tag(id: &str) -> u64 {
-    let h = short_hash(id);
-    u64::from_le_bytes(h[..8].try_into().expect("8 bytes"))
+    tag_of(&short_hash(id))
+}
+
+/// An article's tag from its id's short hash.
+fn tag_of(key: &ShortKey) -> u64 {
+    u64::from_le_bytes(key[..8].try_into().expect("8 bytes"))
 }
 
 impl State {
@@ -208,7 +212,7 @@ impl State {
 
     pub fn observe(&mut self, obs: &Observation, now: u64, limits: &Limits) -> Facts {
         let id_key = short_hash(&obs.article_id);
-        let me = u64::from_le_bytes(id_key[..8].try_into().expect("8 bytes"));
+        let me = tag_of(&id_key);
         let previous = self
             .outcomes
             .get(&id_key)
@@ -299,10 +303,7 @@ impl State {
             .peek(&id_key)
             .is_none_or(|e| !limits.fresh(e.at_ms, now))
         {
-            self.put_indexed(id_key, Indexed::Deciding, now);
-            while self.index.len() > limits.settings.max_sketches {
-                self.pop_indexed();
-            }
+            self.put_indexed(id_key, Indexed::Deciding, now, limits);
         }
 
         let this: Arc<str> = obs.article_id.as_str().into();
@@ -454,13 +455,18 @@ impl State {
                 }
             }
         };
-        self.put_indexed(short_hash(article_id), indexed, now);
+        self.put_indexed(short_hash(article_id), indexed, now, limits);
+    }
+
+    /// Puts an entry, the least recently used going past `store.max_sketches`.
+    fn put_indexed(&mut self, key: ShortKey, indexed: Indexed, at_ms: u64, limits: &Limits) {
+        self.load_indexed(key, indexed, at_ms);
         while self.index.len() > limits.settings.max_sketches {
             self.pop_indexed();
         }
     }
 
-    fn put_indexed(&mut self, key: ShortKey, indexed: Indexed, at_ms: u64) {
+    fn load_indexed(&mut self, key: ShortKey, indexed: Indexed, at_ms: u64) {
         if let Indexed::Original { sketch, .. } = &indexed {
             self.sketch_values += sketch.values.len();
         }

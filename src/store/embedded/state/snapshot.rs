@@ -72,7 +72,7 @@ impl State {
             state.outcomes.put(k, Remembered { outcome, at_ms });
         }
         for (k, indexed, at_ms) in snapshot.index {
-            state.put_indexed(k, indexed, at_ms);
+            state.load_indexed(k, indexed, at_ms);
         }
         state
     }
