@@ -46,11 +46,14 @@ impl Engine {
             Some((normalized, counts, shingles)) => {
                 (normalized, Shape::of_counted(line, counts), shingles)
             }
-            None => (key::normalize_general(line), Shape::of(line), None),
+            None => {
+                let normalized = key::normalize_general(line);
+                let shingles = key::shingle::line_shingles(&normalized);
+                (normalized, Shape::of(line), shingles)
+            }
         };
         let keys = key::keys_of_normalized(&normalized);
-        let key::shingle::LineShingles { values, edges } =
-            shingles.unwrap_or_else(|| key::shingle::line_shingles(&normalized));
+        let key::shingle::LineShingles { values, edges } = shingles;
         let marker =
             keys.is_some() && shape.words <= MARKER_MAX_WORDS && self.is_marker(&normalized, shape);
         LineFacts {

@@ -258,13 +258,12 @@ impl Engine {
             return Vec::new();
         }
         let pick = |long_only: bool| {
-            let mut values = Vec::new();
-            for p in paras {
-                if !long_only || self.is_long(p.shape) {
-                    values.extend_from_slice(&p.shingles);
-                }
-            }
-            Sketch::of(values, want).values
+            let parts: Vec<&[u32]> = paras
+                .iter()
+                .filter(|p| !long_only || self.is_long(p.shape))
+                .map(|p| p.shingles.as_slice())
+                .collect();
+            Sketch::of_parts(&parts, want).values
         };
         let mut chosen = pick(true);
         if chosen.len() < want {
@@ -315,14 +314,16 @@ impl Engine {
         let Some(original) = outcome.duplicate_of.clone() else {
             // With the shingles across each join of two kept paragraphs: a copy that joins
             // them, or re-wraps the text, still finds its runs of words here.
-            let mut values = Vec::with_capacity(kept.iter().map(|p| p.shingles.len() + 2).sum());
-            for p in &kept {
-                values.extend_from_slice(&p.shingles);
-            }
-            for pair in kept.windows(2) {
-                values.extend(shingle::bridge(&pair[0].edges, &pair[1].edges));
-            }
-            let sketch = Sketch::of(values, self.copies.sketch_shingles);
+            let bridges: Vec<u32> = kept
+                .windows(2)
+                .flat_map(|pair| shingle::bridge(&pair[0].edges, &pair[1].edges))
+                .collect();
+            let parts: Vec<&[u32]> = kept
+                .iter()
+                .map(|p| p.shingles.as_slice())
+                .chain([bridges.as_slice()])
+                .collect();
+            let sketch = Sketch::of_parts(&parts, self.copies.sketch_shingles);
             return IndexEntry::Original(std::sync::Arc::new(sketch));
         };
         // The original's names: its id, and the names its holders go by in this store.

@@ -18,30 +18,49 @@ pub struct Sketch {
 
 impl Sketch {
     /// The sketch of `values` (in any order, repeats allowed), keeping at most `cap`.
-    pub fn of(mut values: Vec<u32>, cap: usize) -> Sketch {
+    pub fn of(values: Vec<u32>, cap: usize) -> Sketch {
+        Sketch::of_parts(&[&values], cap)
+    }
+
+    /// The sketch of the values of all of `parts` together, without gathering them first.
+    pub fn of_parts(parts: &[&[u32]], cap: usize) -> Sketch {
         let cap = cap.max(1);
-        if values.len() > cap {
-            // Hash values are uniform: those below the share `cap / n` of the range are about
-            // `cap` of them, found in one pass, and only they are sorted. All values below the
-            // cut are kept, so the sample's threshold is the cut (or the last value kept, when
-            // more than `cap` fell below it).
-            let cut = ((u64::from(u32::MAX) + 1) * cap as u64 / values.len() as u64) as u32;
-            values.retain(|&v| v < cut);
-            values.sort_unstable();
-            values.dedup();
-            let threshold = if values.len() > cap {
-                values.truncate(cap);
-                values[cap - 1]
-            } else {
-                cut.saturating_sub(1)
+        let n: usize = parts.iter().map(|p| p.len()).sum();
+        if n <= cap {
+            let mut all = parts.concat();
+            all.sort_unstable();
+            all.dedup();
+            return Sketch {
+                threshold: u32::MAX,
+                values: all,
             };
-            return Sketch { threshold, values };
         }
-        values.sort_unstable();
-        values.dedup();
+        // Hash values are uniform: those below the share `cap / n` of the range are about
+        // `cap` of them, found in one pass, and only they are sorted. All values below the cut
+        // are kept, so the sample's threshold is the cut (or the last value kept, when more
+        // than `cap` fell below it).
+        let cut = ((u64::from(u32::MAX) + 1) * cap as u64 / n as u64) as u32;
+        let mut kept = Vec::with_capacity(cap + cap / 4 + 8);
+        for part in parts {
+            for &v in *part {
+                if v < cut {
+                    kept.push(v);
+                }
+            }
+        }
+        kept.sort_unstable();
+        kept.dedup();
+        let threshold = if kept.len() > cap {
+            kept.truncate(cap);
+            kept[cap - 1]
+        } else {
+            cut.saturating_sub(1)
+        };
+        // A sketch is kept for as long as its article is remembered: no spare capacity.
+        kept.shrink_to_fit();
         Sketch {
-            threshold: u32::MAX,
-            values,
+            threshold,
+            values: kept,
         }
     }
 

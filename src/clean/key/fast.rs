@@ -25,6 +25,23 @@ pub fn normalize_counting(text: &str) -> Option<(String, TokenCounts)> {
     if text.is_ascii() {
         return Some(normalize_ascii(text, &mut ()));
     }
+    normalize_latin(text, &mut ())
+}
+
+/// [`normalize_counting`] and the normalized text's shingles, made in the same pass.
+pub fn normalize_counting_shingling(text: &str) -> Option<(String, TokenCounts, LineShingles)> {
+    let mut sink = ShingleSink::with_capacity(text.len());
+    let (out, counts) = if text.is_ascii() {
+        normalize_ascii(text, &mut sink)
+    } else {
+        normalize_latin(text, &mut sink)?
+    };
+    let shingles = sink.finish(out.as_bytes());
+    Some((out, counts, shingles))
+}
+
+/// The Latin path: every character maps to one character, or to a gap.
+fn normalize_latin(text: &str, words: &mut impl WordSink) -> Option<(String, TokenCounts)> {
     let mut counter = TokenCounter::new();
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
@@ -36,43 +53,26 @@ pub fn normalize_counting(text: &str) -> Option<(String, TokenCounts)> {
             _ if c.is_whitespace() => counter.space(),
             _ => counter.other(matches!(c, '.' | ',' | '%')),
         }
+        if !is_gap && pending_space {
+            // Latin letters are never ideographs: a word is what spaces delimit.
+            words.word_end(out.as_bytes());
+        }
         push_collapsed(&mut out, &mut pending_space, folded, is_gap);
     }
     Some((out, counter.finish()))
 }
 
-/// [`normalize_counting`] and, for ASCII text, the normalized text's shingles made in the same
-/// pass (`None` for the shingles of other text: the caller shingles the normalized text).
-pub fn normalize_counting_shingling(
-    text: &str,
-) -> Option<(String, TokenCounts, Option<LineShingles>)> {
-    if !text.is_ascii() {
-        return normalize_counting(text).map(|(n, c)| (n, c, None));
-    }
-    let mut sink = ShingleSink::with_capacity(text.len());
-    let (out, counts) = normalize_ascii(text, &mut sink);
-    let shingles = sink.finish(out.as_bytes());
-    Some((out, counts, Some(shingles)))
-}
-
-/// What sees the words of ASCII text as [`normalize_ascii`] writes them: nothing, or a
-/// [`ShingleSink`].
+/// What sees the words of the text as the fast paths write it: nothing, or a [`ShingleSink`].
 trait WordSink {
-    /// A lowercased byte of a word, at `at` in the normalized text.
-    fn byte(&mut self, b: u8, at: usize);
-    /// The word ends; `normalized` is the text written so far.
+    /// A word ends where `normalized`, the text written so far, ends.
     fn word_end(&mut self, normalized: &[u8]);
 }
 
 impl WordSink for () {
-    fn byte(&mut self, _: u8, _: usize) {}
     fn word_end(&mut self, _: &[u8]) {}
 }
 
 impl WordSink for ShingleSink {
-    fn byte(&mut self, b: u8, at: usize) {
-        ShingleSink::byte(self, b, at);
-    }
     fn word_end(&mut self, normalized: &[u8]) {
         ShingleSink::word_end(self, normalized);
     }
@@ -91,9 +91,7 @@ fn normalize_ascii(text: &str, words: &mut impl WordSink) -> (String, TokenCount
                 out.push(b' ');
                 pending_space = false;
             }
-            let lower = b.to_ascii_lowercase();
-            words.byte(lower, out.len());
-            out.push(lower);
+            out.push(b.to_ascii_lowercase());
             counter.alnum(b.is_ascii_digit());
             continue;
         }

@@ -65,15 +65,14 @@ fn word_hash_at(text: &[u8], start: usize, end: usize) -> u64 {
     word_hash(&text[start..end])
 }
 
-/// Shingles made while the text is normalized, one lowercased byte at a time (the ASCII path
-/// of [`normalize_counting_shingling`](super::fast::normalize_counting_shingling)): the same
-/// values [`line_shingles`] gives for the normalized text, without a second pass over it.
+/// Shingles made while the text is normalized (the ASCII path of
+/// [`normalize_counting_shingling`](super::fast::normalize_counting_shingling)): the same
+/// values [`line_shingles`] gives for the normalized text, without a second pass over it. The
+/// normalizer says where each word ends; the word is then read back from the text written so
+/// far, its last eight bytes in one load.
 pub(super) struct ShingleSink {
     words: Words,
-    /// The open word's first eight bytes, little-endian, and its length so far.
-    chunk: u64,
-    len: usize,
-    /// Where the open word starts in the normalized text (for a word longer than eight bytes).
+    /// Where the open word starts in the normalized text.
     start: usize,
 }
 
@@ -81,37 +80,28 @@ impl ShingleSink {
     pub(super) fn with_capacity(bytes: usize) -> ShingleSink {
         ShingleSink {
             words: Words::with_capacity(bytes / 5 + 1),
-            chunk: 0,
-            len: 0,
             start: 0,
         }
     }
 
-    /// A byte of a word, at `at` in the normalized text.
-    #[inline]
-    pub(super) fn byte(&mut self, b: u8, at: usize) {
-        if self.len == 0 {
-            self.start = at;
-        }
-        if self.len < 8 {
-            self.chunk |= u64::from(b) << (8 * self.len);
-        }
-        self.len += 1;
-    }
-
-    /// The open word ends; `normalized` is the text so far.
+    /// The open word ends where `normalized`, the text so far, ends; a space (or nothing)
+    /// follows it.
     #[inline]
     pub(super) fn word_end(&mut self, normalized: &[u8]) {
-        if self.len == 0 {
+        let (start, end) = (self.start, normalized.len());
+        self.start = end + 1;
+        if end <= start {
             return;
         }
-        let hash = if self.len <= 8 {
-            fold(WORD_SEED ^ self.len as u64, self.chunk)
+        let len = end - start;
+        let hash = if len <= 8 && end >= 8 {
+            // The word's bytes are the high `len` bytes of the eight that end it.
+            let last = u64::from_le_bytes(normalized[end - 8..end].try_into().expect("8 bytes"));
+            fold(WORD_SEED ^ len as u64, last >> (8 * (8 - len)))
         } else {
-            word_hash(&normalized[self.start..self.start + self.len])
+            word_hash(&normalized[start..end])
         };
         self.words.push(hash);
-        (self.chunk, self.len) = (0, 0);
     }
 
     pub(super) fn finish(mut self, normalized: &[u8]) -> LineShingles {
