@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod nasty;
+pub mod nesting;
 
 use std::sync::Arc;
 

@@ -8,6 +8,7 @@ mod support;
 
 mod audit;
 mod hostile;
+mod nesting;
 mod operating;
 mod redrive;
 mod scaling;

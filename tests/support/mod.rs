@@ -278,6 +278,25 @@ impl World {
         }
     }
 
+    /// Waits until the output and dead-letter queues hold at least `n` ready messages together.
+    pub async fn wait_for_total(&self, n: u32, timeout: Duration) {
+        let start = Instant::now();
+        loop {
+            let (records, dead) = (
+                self.ready(self.output_queue()).await,
+                self.ready(self.dead_queue()).await,
+            );
+            if records + dead >= n {
+                return;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "{records} records and {dead} dead letters after {timeout:?}; expected {n}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Waits until `queue` has no ready message. After a crash or a broker restart some records
     /// are published twice, so the output can reach its count while inputs still wait: tests
     /// that stop the worker then wait for this too (what is in flight finishes on shutdown).

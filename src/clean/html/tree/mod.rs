@@ -132,7 +132,8 @@ impl<'a> State<'a> {
                         self.no_frameset = true;
                         return false;
                     }
-                    "frameset" => {
+                    // `noframes` content read as a page has no frameset of its own.
+                    "frameset" if !self.nested => {
                         self.enter_frameset();
                         return false;
                     }
@@ -308,8 +309,13 @@ impl<'a> State<'a> {
         }
     }
 
-    /// A `frameset` page's `noframes` content, read as the page it stands for.
+    /// A `frameset` page's `noframes` content, read as the page it stands for. Once: that page
+    /// has no frameset, and its own `noframes` content is its text.
     fn noframes(&mut self, text: &str) {
+        if self.nested {
+            self.push_text(text, None);
+            return;
+        }
         let mut inner = State {
             next_id: self.next_id,
             nested: true,
