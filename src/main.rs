@@ -31,6 +31,14 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let loaded = config::load(cli.config.as_deref())?;
+    // RUST_LOG overrides log.level: a filter that would silence every line is refused the same.
+    if let Some(why) = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| config::log_filter_error(&v))
+    {
+        anyhow::bail!("invalid RUST_LOG: {why}");
+    }
     let stderr = std::io::stderr;
     let colour = std::io::IsTerminal::is_terminal(&stderr());
     paraprint::telemetry::init(&loaded.settings.log, stderr, colour);

@@ -2,12 +2,13 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
 use crate::cleaner::Cleaner;
 use crate::config::Settings;
-use crate::store::SystemClock;
+use crate::store::{Store, SystemClock};
 use crate::telemetry::server::{self, Readiness};
 
 /// Runs until SIGTERM or SIGINT; fails only for what retrying cannot fix (the store cannot be
@@ -16,6 +17,7 @@ pub async fn main(settings: Settings) -> anyhow::Result<ExitCode> {
     let shutdown = CancellationToken::new();
     tokio::spawn(on_signals(shutdown.clone()));
     let cleaner = Cleaner::from_settings(&settings, Arc::new(SystemClock))?;
+    check_store(&settings, cleaner.store().as_ref()).await?;
     let readiness = Arc::new(Readiness::default());
     let server = if settings.metrics.listen.is_empty() {
         None
@@ -37,6 +39,31 @@ pub async fn main(settings: Settings) -> anyhow::Result<ExitCode> {
     }
     result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The store at start: one that refuses its credentials never will accept them (exit 2,
+/// naming the setting); one that is down may come back, so the worker starts not ready
+/// (`/readyz` 503, `paraprint_ready` 0), holds every delivery until it answers, and says so.
+async fn check_store(settings: &Settings, store: &dyn Store) -> anyhow::Result<()> {
+    let timeout = Duration::from_millis(settings.store.redis_timeout_ms.max(1));
+    match tokio::time::timeout(timeout, store.ping()).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) if e.refused_credentials() => anyhow::bail!(
+            "store.redis_url: the store refused the credentials ({}): {e}",
+            crate::config::redact_url(&settings.store.redis_url)
+        ),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "The state store does not answer at start: not ready, holding articles until it does.");
+            Ok(())
+        }
+        Err(_) => {
+            tracing::error!(
+                timeout_ms = timeout.as_millis() as u64,
+                "The state store does not answer at start: not ready, holding articles until it does."
+            );
+            Ok(())
+        }
+    }
 }
 
 /// First SIGTERM or SIGINT: graceful shutdown. Second: exit at once.

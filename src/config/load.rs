@@ -22,15 +22,30 @@ pub enum ConfigError {
     },
     #[error("unknown configuration key `{key}` in {path}")]
     UnknownKey { key: String, path: PathBuf },
-    /// A value of the wrong type, from the file or an environment variable.
+    /// A value of the wrong type, from the file or an environment variable. (Not a `source`:
+    /// its message is already the whole story, and a chain would print it twice.)
     #[error("invalid configuration: {0}")]
-    Type(#[from] config::ConfigError),
+    Type(config::ConfigError),
     /// Values that break a rule of their settings (the rule says which).
     #[error("invalid configuration: {rule}")]
     Invalid { rule: &'static str },
     /// A CA file a setting names cannot be used.
     #[error("invalid configuration: {0}")]
     CaFile(#[from] CaFileError),
+    /// A `PARAPRINT_…` variable that names no key (a typo would otherwise fall back to the
+    /// default without a word).
+    #[error(
+        "environment variable {name} names no configuration key; did you mean {closest} \
+         ({key})?"
+    )]
+    UnknownVariable {
+        name: String,
+        closest: String,
+        key: String,
+    },
+    /// A value a setting can never work with; the message names the setting.
+    #[error("invalid configuration: {0}")]
+    Value(String),
 }
 
 /// Settings, plus warnings about ignored environment variables (to log once logging is up).
@@ -86,10 +101,21 @@ pub fn load_from(
         let key = rest.to_lowercase().replace("__", ".");
         if known.contains(&key) {
             vars.insert(name, value);
-        } else {
+        } else if injected_by_orchestrator(rest) || !names_a_section(rest, &defaults) {
             warnings.push(format!(
                 "ignoring environment variable {name}: it names no configuration key"
             ));
+        } else {
+            let key = known
+                .iter()
+                .min_by_key(|k| strsim::levenshtein(&variable_of(k), &name))
+                .expect("the defaults have keys")
+                .clone();
+            return Err(ConfigError::UnknownVariable {
+                name,
+                closest: variable_of(&key),
+                key,
+            });
         }
     }
     warnings.sort();
@@ -106,13 +132,83 @@ pub fn load_from(
     let settings: Settings = builder
         .add_source(environment)
         .build()
-        .and_then(config::Config::try_deserialize)?;
+        .and_then(config::Config::try_deserialize)
+        .map_err(ConfigError::Type)?;
     validate(&settings)?;
     Ok(Loaded { settings, warnings })
 }
 
+/// The environment variable that sets `key`.
+fn variable_of(key: &str) -> String {
+    format!("{ENV_PREFIX}{}", key.to_uppercase().replace('.', "__"))
+}
+
+/// Names a container orchestrator injects for a service called `paraprint…` (Kubernetes'
+/// service links: `PARAPRINT_SERVICE_HOST`, `PARAPRINT_METRICS_SERVICE_PORT_HTTP`,
+/// `PARAPRINT_PORT_9090_TCP_ADDR` …), given without the prefix: they are no typo of ours.
+fn injected_by_orchestrator(rest: &str) -> bool {
+    let words: Vec<&str> = rest.split('_').collect();
+    let at = |i: usize, w: &str| words.get(i).is_some_and(|x| *x == w);
+    (0..words.len()).any(|i| {
+        (at(i, "SERVICE") && (at(i + 1, "HOST") || at(i + 1, "PORT")))
+            || (at(i, "PORT")
+                && (i + 1 == words.len() || words[i + 1].chars().all(|c| c.is_ascii_digit())))
+    })
+}
+
+/// Whether a variable (without the prefix) starts with a section of the configuration, or a
+/// near miss of one (`AMQP_URL`, `STOR__PATH`): then it was meant as a key. Other names
+/// (`PARAPRINT_TEST_…` of the test suite, other tools' own) are only warned about.
+fn names_a_section(rest: &str, defaults: &toml::Table) -> bool {
+    let first = rest.split('_').next().unwrap_or_default().to_lowercase();
+    defaults
+        .iter()
+        .filter(|(_, v)| v.is_table())
+        .any(|(section, _)| strsim::levenshtein(section, &first) <= 1)
+}
+
+/// Whether `url` is one the AMQP client can use: `amqp://` or `amqps://`.
+fn amqp_scheme(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("amqp://") || lower.starts_with("amqps://")
+}
+
+/// Why a `tracing` filter (`log.level`, `RUST_LOG`) would not log what it says, if it would
+/// not: every directive must be a level (`info`) or `target=level` (`paraprint=debug`). A bare
+/// word that is not a level is a target with no level, which silences everything else
+/// (`warning` is not `warn`).
+pub fn log_filter_error(filter: &str) -> Option<String> {
+    use tracing_subscriber::filter::LevelFilter;
+    let levels = "off, error, warn, info, debug or trace";
+    for directive in filter.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+        let level = match directive.rsplit_once('=') {
+            Some((_, level)) => level,
+            None => directive,
+        };
+        if level.parse::<LevelFilter>().is_err() {
+            return Some(format!(
+                "`{directive}` is not a level ({levels}) nor target=level"
+            ));
+        }
+    }
+    tracing_subscriber::EnvFilter::try_new(filter)
+        .err()
+        .map(|e| e.to_string())
+}
+
 fn validate(s: &Settings) -> Result<(), ConfigError> {
     let fail = |rule: &'static str| Err(ConfigError::Invalid { rule });
+    for url in std::iter::once(&s.amqp.url).chain(&s.amqp.failover_urls) {
+        if !amqp_scheme(url) {
+            let scheme = url.split_once("://").map_or("none", |(scheme, _)| scheme);
+            return Err(ConfigError::Value(format!(
+                "amqp.url and amqp.failover_urls must be amqp:// or amqps:// URLs (scheme: {scheme})"
+            )));
+        }
+    }
+    if let Some(why) = log_filter_error(&s.log.level) {
+        return Err(ConfigError::Value(format!("log.level: {why}")));
+    }
     if s.boilerplate.min_articles == 0 {
         return fail("boilerplate.min_articles must be at least 1");
     }

@@ -156,12 +156,23 @@ pub struct CopySettings {
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum StoreBackend {
     /// In this process, persisted under `store.path`.
     Embedded,
     /// In Redis, shared by every worker.
     Redis,
+}
+
+impl TryFrom<String> for StoreBackend {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        match value.as_str() {
+            "embedded" => Ok(StoreBackend::Embedded),
+            "redis" => Ok(StoreBackend::Redis),
+            _ => Err(format!("`{value}` is not `embedded` or `redis`")),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -205,10 +216,21 @@ pub struct StoreSettings {
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum LogFormat {
     Human,
     Json,
+}
+
+impl TryFrom<String> for LogFormat {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        match value.as_str() {
+            "human" => Ok(LogFormat::Human),
+            "json" => Ok(LogFormat::Json),
+            _ => Err(format!("`{value}` is not `human` or `json`")),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -90,3 +90,72 @@ fn file_overrides_defaults_and_is_validated() {
     std::fs::write(&path, "[copies]\ncontainment = 1.5\n").unwrap();
     assert!(load_from(Some(&path), env(&[])).is_err());
 }
+
+#[test]
+fn a_variable_meant_as_a_key_that_names_none_is_an_error_naming_the_closest() {
+    for (name, closest) in [
+        ("PARAPRINT_AMQP_URL", "PARAPRINT_AMQP__URL (amqp.url)"),
+        (
+            "PARAPRINT_STOR__BACKEND",
+            "PARAPRINT_STORE__BACKEND (store.backend)",
+        ),
+        (
+            "PARAPRINT_AMQP__PREFECH",
+            "PARAPRINT_AMQP__PREFETCH (amqp.prefetch)",
+        ),
+    ] {
+        let err = load_from(None, env(&[(name, "x")])).err().unwrap();
+        assert!(
+            err.to_string().contains(&format!(
+                "{name} names no configuration key; did you mean {closest}?"
+            )),
+            "{err}"
+        );
+    }
+    // Orchestrators' names for a service called paraprint, paraprint-store …, and other
+    // tools' names: warnings.
+    let loaded = load_from(
+        None,
+        env(&[
+            ("PARAPRINT_STORE_SERVICE_HOST", "10.0.0.2"),
+            ("PARAPRINT_STORE_PORT_6379_TCP_ADDR", "10.0.0.2"),
+            ("PARAPRINT_PORT", "tcp://10.0.0.1:9090"),
+            ("PARAPRINT_TEST_AMQP_URL", "amqp://x"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(loaded.warnings.len(), 4, "{:?}", loaded.warnings);
+}
+
+#[test]
+fn settings_that_can_never_work_are_refused_naming_them() {
+    for (name, value, says) in [
+        ("PARAPRINT_AMQP__URL", "http://127.0.0.1:5672", "amqp.url"),
+        ("PARAPRINT_AMQP__URL", "127.0.0.1:5672", "amqp.url"),
+        (
+            "PARAPRINT_LOG__LEVEL",
+            "warning",
+            "log.level: `warning` is not a level",
+        ),
+        ("PARAPRINT_LOG__LEVEL", "paraprint=loud", "log.level"),
+        (
+            "PARAPRINT_STORE__BACKEND",
+            "postgres",
+            "`postgres` is not `embedded` or `redis`",
+        ),
+    ] {
+        let err = load_from(None, env(&[(name, value)])).err().unwrap();
+        assert!(err.to_string().contains(says), "{name}={value}: {err}");
+    }
+    for good in [
+        "info",
+        "warn,paraprint=debug",
+        "paraprint::worker=trace",
+        "OFF",
+        "",
+    ] {
+        assert_eq!(super::log_filter_error(good), None, "{good}");
+    }
+    let ok = load_from(None, env(&[("PARAPRINT_AMQP__URL", "AMQPS://h:5671/%2f")]));
+    assert!(ok.is_ok());
+}

@@ -44,6 +44,32 @@ pub enum StoreError {
     CaFile(#[from] crate::config::CaFileError),
 }
 
+impl StoreError {
+    /// The store refused this worker's credentials (a wrong password or user, or a user not
+    /// allowed the commands paraprint needs): no retry fixes that.
+    pub fn refused_credentials(&self) -> bool {
+        let StoreError::Redis(e) = self else {
+            return false;
+        };
+        if matches!(
+            e.kind(),
+            ::redis::ErrorKind::AuthenticationFailed
+                | ::redis::ErrorKind::Server(::redis::ServerErrorKind::NoPerm)
+        ) {
+            return true;
+        }
+        let text = e.to_string();
+        [
+            "WRONGPASS",
+            "NOAUTH",
+            "NOPERM",
+            "without any password configured",
+        ]
+        .iter()
+        .any(|m| text.contains(m))
+    }
+}
+
 /// A store that cannot start: retrying will not help until an operator acts.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {

@@ -30,9 +30,30 @@ pub fn install() -> PrometheusHandle {
                 .install_recorder()
                 .expect("no other metrics recorder is installed");
             describe();
+            zeroes();
             handle
         })
         .clone()
+}
+
+/// Every error counter and the readiness gauge exported from the start, at 0, so an alert on
+/// a rate or on `paraprint_ready == 0` works before the first event.
+fn zeroes() {
+    for code in crate::article::ErrorCode::ALL {
+        metrics::counter!("paraprint_dead_letters_total", "code" => code.as_str()).absolute(0);
+    }
+    for kind in ["nacked", "returned"] {
+        metrics::counter!("paraprint_publish_failures_total", "kind" => kind).absolute(0);
+    }
+    for name in [
+        "paraprint_store_failures_total",
+        "paraprint_reconnects_total",
+        "paraprint_crashes_total",
+        "paraprint_html_extraction_empty_total",
+    ] {
+        metrics::counter!(name).absolute(0);
+    }
+    metrics::gauge!("paraprint_ready").set(0.0);
 }
 
 fn describe() {
@@ -84,7 +105,8 @@ fn describe() {
     describe_gauge!("paraprint_in_flight", "Deliveries being processed now.");
     describe_gauge!(
         "paraprint_ready",
-        "1 while consuming with the broker and the store reachable, else 0."
+        "1 while consuming with the broker and the store reachable (as /readyz answers 200), \
+         else 0; read at each scrape."
     );
     describe_gauge!(
         "paraprint_store_size",

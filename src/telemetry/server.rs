@@ -30,7 +30,6 @@ pub struct Readiness {
 impl Readiness {
     pub fn set_consuming(&self, consuming: bool) {
         self.consuming.store(consuming, Ordering::Relaxed);
-        metrics::gauge!("paraprint_ready").set(if consuming { 1.0 } else { 0.0 });
     }
 
     pub fn consuming(&self) -> bool {
@@ -90,6 +89,9 @@ pub async fn serve(
 }
 
 async fn render_metrics(State(shared): State<Shared>) -> impl IntoResponse {
+    // The gauge says what /readyz would answer now.
+    let (ready, _) = readiness(&shared).await;
+    metrics::gauge!("paraprint_ready").set(if ready { 1.0 } else { 0.0 });
     if let Ok(Ok(sizes)) = tokio::time::timeout(STORE_PROBE_TIMEOUT, shared.store.size()).await {
         for (measure, value) in sizes {
             metrics::gauge!("paraprint_store_size", "measure" => measure).set(value as f64);
@@ -108,6 +110,17 @@ async fn render_metrics(State(shared): State<Shared>) -> impl IntoResponse {
 }
 
 async fn ready(State(shared): State<Shared>) -> (StatusCode, String) {
+    let (ready, report) = readiness(&shared).await;
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, report)
+}
+
+/// Whether the worker is ready (consuming, and the store answers), and why in words.
+async fn readiness(shared: &Shared) -> (bool, String) {
     let broker = if shared.readiness.consuming() {
         "consuming".to_string()
     } else {
@@ -119,14 +132,9 @@ async fn ready(State(shared): State<Shared>) -> (StatusCode, String) {
         Err(_) => "state store unavailable: no answer within 2 s".to_string(),
     };
     let ready = shared.readiness.consuming() && store == "reachable";
-    let status = if ready {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
     let verdict = if ready { "ready" } else { "not ready" };
     (
-        status,
+        ready,
         format!("{verdict}\nbroker: {broker}\nstore: {store}\n"),
     )
 }

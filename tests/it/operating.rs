@@ -208,7 +208,9 @@ fn output_of(args: &[&str], env: &[(&str, &str)], after: Duration, probe: Option
 fn passwords_appear_in_no_log_line_and_no_printed_configuration() {
     let secret = format!("Pw{:x}", rand::random::<u64>());
     let amqp = format!("amqp://guest:{secret}@127.0.0.1:5672/%2f");
-    let redis = format!("redis://default:{secret}@127.0.0.1:6379/0");
+    // A Redis that is not there: the worker starts, not ready, and keeps trying it. (One that
+    // refuses the password stops it at start: `settings_that_can_never_work_stop_it_at_start`.)
+    let redis = format!("redis://default:{secret}@127.0.0.1:{}/0", free_port());
     for format in ["human", "json"] {
         let port = free_port().to_string();
         let listen = format!("127.0.0.1:{port}");
@@ -226,7 +228,7 @@ fn passwords_appear_in_no_log_line_and_no_printed_configuration() {
         // The broker refuses the password: the worker logs its failures and retries.
         let logs = output_of(&["run"], &env, Duration::from_secs(4), port.parse().ok());
         assert!(logs.contains("reconnecting"), "{logs}");
-        // /readyz names the failing store (Redis refuses the password) without the password.
+        // /readyz names the failing store (Redis does not answer) without the password.
         assert!(logs.contains("not ready"), "{logs}");
         assert!(
             !logs.contains(&secret),
@@ -237,4 +239,133 @@ fn passwords_appear_in_no_log_line_and_no_printed_configuration() {
         assert!(printed.contains("[amqp]"), "{printed}");
         assert!(!printed.contains(&secret), "{printed}");
     }
+}
+
+/// Runs `paraprint run` with `env` until it exits (at most `limit`); its exit code (`None`:
+/// still running, killed) and what it wrote to stderr.
+fn run_until_exit(env: &[(&str, &str)], limit: Duration) -> (Option<i32>, String) {
+    let mut child = crate::support::paraprint_command()
+        .arg("run")
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + limit;
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    (code, err)
+}
+
+/// Each setting that can never work stops the worker at start with exit 2 and one message
+/// naming the setting, instead of a worker that retries forever or logs nothing.
+#[test]
+fn settings_that_can_never_work_stop_it_at_start() {
+    let listen = format!("127.0.0.1:{}", free_port());
+    let base = [
+        ("PARAPRINT_STORE__PATH", ""),
+        ("PARAPRINT_METRICS__LISTEN", listen.as_str()),
+    ];
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("PARAPRINT_AMQP__URL", "http://guest:guest@127.0.0.1:5672/")],
+            "amqp.url",
+        ),
+        (
+            &[(
+                "PARAPRINT_AMQP__FAILOVER_URLS",
+                "amqp://127.0.0.1:5672,127.0.0.1:5673",
+            )],
+            "amqp.failover_urls",
+        ),
+        (&[("PARAPRINT_LOG__LEVEL", "warning")], "log.level"),
+        (&[("RUST_LOG", "warning")], "RUST_LOG"),
+        (&[("RUST_LOG", "paraprint=loud")], "RUST_LOG"),
+        (
+            &[("PARAPRINT_AMQP_URL", "amqp://127.0.0.1:5672")],
+            "did you mean PARAPRINT_AMQP__URL (amqp.url)?",
+        ),
+        (&[("PARAPRINT_STORE__BACKEND", "postgres")], "store.backend"),
+        (
+            // This machine's Redis has no password: any password is refused.
+            &[
+                ("PARAPRINT_STORE__BACKEND", "redis"),
+                (
+                    "PARAPRINT_STORE__REDIS_URL",
+                    "redis://:nope@127.0.0.1:6379/0",
+                ),
+            ],
+            "store.redis_url: the store refused the credentials",
+        ),
+    ];
+    for (env, names) in cases {
+        let mut all: Vec<(&str, &str)> = base.to_vec();
+        all.extend(env.iter().copied());
+        let started = std::time::Instant::now();
+        let (code, err) = run_until_exit(&all, Duration::from_secs(15));
+        assert_eq!(code, Some(2), "{env:?}: {err}");
+        assert!(err.contains(names), "{env:?} must name {names:?}: {err}");
+        assert!(!err.contains("nope"), "the password is printed: {err}");
+        // One message, not its cause again after a colon.
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        eprintln!("{env:?}: exit 2 in {:?}: {}", started.elapsed(), err.trim());
+    }
+}
+
+/// A store that is down at start: the worker starts, not ready, and says so on every channel
+/// an operator watches: `/readyz` 503, `paraprint_ready` 0 from the first scrape, every error
+/// counter already exported (at 0), and one error line.
+#[tokio::test]
+async fn a_store_down_at_start_is_not_ready_from_the_first_scrape() {
+    let world = World::new();
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let redis = format!("redis://127.0.0.1:{}/0", free_port());
+    let env = [
+        ("PARAPRINT_STORE__BACKEND", "redis"),
+        ("PARAPRINT_STORE__REDIS_URL", redis.as_str()),
+        ("PARAPRINT_METRICS__LISTEN", listen.as_str()),
+    ];
+    let worker = spawn_worker_process(&world, &env);
+    // The first scrape that answers.
+    let text = loop {
+        if let Some((200, text)) = http_get(port, "/metrics").await {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(sample_sum(&text, "paraprint_ready", &[]), 0.0, "{text}");
+    for code in paraprint::article::ErrorCode::ALL {
+        let label = format!("code=\"{}\"", code.as_str());
+        assert!(
+            text.contains(&format!("paraprint_dead_letters_total{{{label}}} 0")),
+            "{label}: {text}"
+        );
+    }
+    for counter in [
+        "paraprint_store_failures_total 0",
+        "paraprint_reconnects_total 0",
+        "paraprint_crashes_total 0",
+    ] {
+        assert!(text.contains(counter), "{counter}: {text}");
+    }
+    let ready = wait_for_status(port, "/readyz", 503, Duration::from_secs(10)).await;
+    assert!(ready.contains("store: state store unavailable"), "{ready}");
+    assert_eq!(terminate(worker), Some(0));
 }
