@@ -273,6 +273,9 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
     if s.limits.max_message_bytes == 0 {
         return fail("limits.max_message_bytes must be at least 1");
     }
+    if s.limits.in_flight_bytes == 0 {
+        return fail("limits.in_flight_bytes must be at least 1");
+    }
     if s.limits.max_paragraphs == 0 {
         return fail("limits.max_paragraphs must be at least 1");
     }

@@ -71,6 +71,8 @@ pub struct WorkerSettings {
 pub struct LimitSettings {
     /// Largest accepted message, in bytes.
     pub max_message_bytes: usize,
+    /// Input bytes a worker holds at once (taken, not yet acked).
+    pub in_flight_bytes: usize,
     /// Most paragraphs an article may have. Each paragraph costs memory beyond its text (keys,
     /// an audit-trail entry), so this bounds what one article holds while it is in flight.
     pub max_paragraphs: usize,

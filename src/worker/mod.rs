@@ -23,6 +23,7 @@ use crate::telemetry::metrics::SourceLabels;
 use crate::telemetry::server::Readiness;
 
 mod backoff;
+mod budget;
 mod delivery;
 
 pub use backoff::Backoff;
@@ -160,8 +161,9 @@ impl Session<'_> {
         info!(queue = %settings.topology.input_queue, prefetch = settings.amqp.prefetch, "Consuming.");
 
         let mut tasks: JoinSet<Result<(), SessionError>> = JoinSet::new();
+        let budget = budget::Budget::new(settings.limits.in_flight_bytes);
         loop {
-            let paused = *blocked_rx.borrow() || *retrying_rx.borrow() > 0;
+            let paused = *blocked_rx.borrow() || *retrying_rx.borrow() > 0 || budget.full();
             metrics::gauge!("paraprint_in_flight").set(tasks.len() as f64);
             tokio::select! {
                 biased;
@@ -177,7 +179,12 @@ impl Session<'_> {
                         if delivery.redelivered() {
                             metrics::counter!("paraprint_redelivered_total").increment(1);
                         }
-                        tasks.spawn(handle(delivery, context.clone()));
+                        let held = budget.take(delivery.data().len());
+                        let context = context.clone();
+                        tasks.spawn(async move {
+                            let _held = held;
+                            handle(delivery, context).await
+                        });
                     }
                     Some(Err(e)) => return Err(e.into()),
                     None => return Err(SessionError::Cancelled),

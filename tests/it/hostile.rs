@@ -56,3 +56,54 @@ async fn nasty_inputs_end_as_records_or_dead_letters() {
         peak / (1024 * 1024)
     );
 }
+
+/// Large messages all queued at once: the worker processes at most `limits.in_flight_bytes` of
+/// them at a time (one more when nothing else is held), the rest wait as they came. Without the
+/// budget all 24 would be processed at once, each costing several times its size.
+#[tokio::test]
+async fn large_messages_are_processed_within_the_byte_budget() {
+    const BUDGET: usize = 4 * 1024 * 1024;
+    let world = World::new();
+    let inputs: Vec<Vec<u8>> = (0..24)
+        .map(|i| {
+            // About 2 MB of distinct prose lines.
+            let body: Vec<String> = (0..20_000)
+                .map(|j| {
+                    format!("Line {j} of article {i} says what a reader of article {i} reads.")
+                })
+                .collect();
+            serde_json::to_vec(&serde_json::json!({
+                "id": format!("large-{i}"),
+                "source": "large.example",
+                "body": body.join("\n"),
+            }))
+            .unwrap()
+        })
+        .collect();
+    world.publish(&inputs).await;
+    let budget = BUDGET.to_string();
+    let worker = spawn_worker_process(&world, &[("PARAPRINT_LIMITS__IN_FLIGHT_BYTES", &budget)]);
+    world
+        .wait_for(world.output_queue(), inputs.len() as u32, LONG)
+        .await;
+    let peak = peak_rss_bytes(worker.id()) as usize;
+    assert_eq!(terminate(worker), Some(0));
+    world.assert_audit(&inputs).await;
+    let total: usize = inputs.iter().map(Vec::len).sum();
+    // The raw messages (all pushed at once), what processing the budget's worth costs (about
+    // 17 times the bytes in a debug build), and the idle process. Without the budget: 610 MB.
+    let bound = total + 40 * BUDGET + 128 * 1024 * 1024;
+    assert!(
+        peak < bound,
+        "peak RSS {} MB over {} MB for {} MB of input",
+        peak >> 20,
+        bound >> 20,
+        total >> 20
+    );
+    eprintln!(
+        "LARGE worker: {} messages, {} MB, peak RSS {} MB",
+        inputs.len(),
+        total >> 20,
+        peak >> 20
+    );
+}
