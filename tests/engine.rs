@@ -448,7 +448,13 @@ async fn every_error_code_on_real_bad_input() {
         );
         seen.insert(code);
     }
-    assert_eq!(seen.len(), ErrorCode::ALL.len(), "every code has a case");
+    // Every code but `store_data`, which comes from the store, not the input
+    // (`worker::delivery`'s own test).
+    assert_eq!(
+        seen.len(),
+        ErrorCode::ALL.len() - 1,
+        "every code has a case"
+    );
 }
 
 #[tokio::test]

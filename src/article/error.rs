@@ -13,10 +13,13 @@ pub enum ErrorCode {
     TooLarge,
     UnsupportedContentType,
     EmptyBody,
+    /// The state store holds data for this article that cannot be read (another program
+    /// wrote its keys): no retry changes that. Redrive once the store is repaired.
+    StoreData,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 7] = [
+    pub const ALL: [ErrorCode; 8] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidUtf8,
         ErrorCode::MissingField,
@@ -24,6 +27,7 @@ impl ErrorCode {
         ErrorCode::TooLarge,
         ErrorCode::UnsupportedContentType,
         ErrorCode::EmptyBody,
+        ErrorCode::StoreData,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +39,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too_large",
             ErrorCode::UnsupportedContentType => "unsupported_content_type",
             ErrorCode::EmptyBody => "empty_body",
+            ErrorCode::StoreData => "store_data",
         }
     }
 }
@@ -55,7 +60,7 @@ pub struct InputError {
 }
 
 impl InputError {
-    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         InputError {
             code,
             message: message.into(),

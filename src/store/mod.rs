@@ -45,6 +45,19 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether this failure is the article's own data, which no retry changes: a reply the
+    /// layout never holds (another program wrote the keys), a remembered value that cannot be
+    /// read, a key of the wrong type. Everything else (unreachable, timeouts, a full disk, an
+    /// out-of-memory Redis, refused credentials) may heal and is held and retried.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            StoreError::UnexpectedReply(_) => true,
+            StoreError::Encoding { what, .. } => what.starts_with("reading"),
+            StoreError::Redis(e) => e.code() == Some("WRONGTYPE"),
+            StoreError::Disk { .. } | StoreError::CaFile(_) => false,
+        }
+    }
+
     /// The store refused this worker's credentials (a wrong password or user, or a user not
     /// allowed the commands paraprint needs): no retry fixes that.
     pub fn refused_credentials(&self) -> bool {

@@ -50,6 +50,7 @@ fn zeroes() {
         "paraprint_reconnects_total",
         "paraprint_crashes_total",
         "paraprint_html_extraction_empty_total",
+        "paraprint_store_data_errors_total",
     ] {
         metrics::counter!(name).absolute(0);
     }
@@ -93,6 +94,10 @@ fn describe() {
     describe_counter!(
         "paraprint_store_failures_total",
         "State store calls that failed (each retried)."
+    );
+    describe_counter!(
+        "paraprint_store_data_errors_total",
+        "Remembered outcomes that could not be read back (the article was decided again)."
     );
     describe_counter!(
         "paraprint_reconnects_total",

@@ -25,11 +25,21 @@ const STORE_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Default)]
 pub struct Readiness {
     consuming: AtomicBool,
+    /// Articles are held while the store or a publish is retried: nothing new is taken.
+    holding: AtomicBool,
 }
 
 impl Readiness {
     pub fn set_consuming(&self, consuming: bool) {
         self.consuming.store(consuming, Ordering::Relaxed);
+    }
+
+    pub fn set_holding(&self, holding: bool) {
+        self.holding.store(holding, Ordering::Relaxed);
+    }
+
+    pub fn holding(&self) -> bool {
+        self.holding.load(Ordering::Relaxed)
     }
 
     pub fn consuming(&self) -> bool {
@@ -121,7 +131,9 @@ async fn ready(State(shared): State<Shared>) -> (StatusCode, String) {
 
 /// Whether the worker is ready (consuming, and the store answers), and why in words.
 async fn readiness(shared: &Shared) -> (bool, String) {
-    let broker = if shared.readiness.consuming() {
+    let broker = if shared.readiness.holding() {
+        "holding articles: a store call or a publish is failing and being retried".to_string()
+    } else if shared.readiness.consuming() {
         "consuming".to_string()
     } else {
         "not consuming (broker unreachable, reconnecting, or shutting down)".to_string()
@@ -131,7 +143,7 @@ async fn readiness(shared: &Shared) -> (bool, String) {
         Ok(Err(e)) => e.to_string(),
         Err(_) => "state store unavailable: no answer within 2 s".to_string(),
     };
-    let ready = shared.readiness.consuming() && store == "reachable";
+    let ready = shared.readiness.consuming() && !shared.readiness.holding() && store == "reachable";
     let verdict = if ready { "ready" } else { "not ready" };
     (
         ready,

@@ -11,9 +11,10 @@ use futures_util::FutureExt;
 use tracing::{debug, error, info, warn};
 
 use super::{Backoff, Context, SessionError};
-use crate::article::InputError;
+use crate::article::{ErrorCode, InputError};
 use crate::broker::{self, Inbound, Message, PublishError};
-use crate::cleaner::CleanError;
+use crate::cleaner::{CleanError, Cleaned};
+use crate::store::StoreError;
 
 /// One delivery, start to ack. A panic (a bug) rejects the delivery with requeue, so that the
 /// broker's delivery limit eventually dead-letters a message that keeps crashing us.
@@ -37,14 +38,11 @@ pub(super) async fn handle(delivery: Inbound, context: Arc<Context>) -> Result<(
 
 async fn process(delivery: &Inbound, context: &Context) -> Result<(), SessionError> {
     let started = Instant::now();
-    // Store failures are transient: the article is held and cleaned again until the store
-    // answers. What is left is the article's own answer: a record, or why it has none.
+    // Store failures that may heal are held: the article is cleaned again until the store
+    // answers. What is left is the article's own answer: a record, or why it has none (its
+    // input, or store data of its own that no retry changes).
     let cleaned = until_answered(context, "state store", || async {
-        match context.cleaner.clean(delivery.data()).await {
-            Ok(cleaned) => Ok(Ok(cleaned)),
-            Err(CleanError::Input(e)) => Ok(Err(e)),
-            Err(CleanError::Store(e)) => Err(e),
-        }
+        answer(context.cleaner.clean(delivery.data()).await)
     })
     .await;
     let topology = &context.settings.topology;
@@ -84,6 +82,20 @@ async fn process(delivery: &Inbound, context: &Context) -> Result<(), SessionErr
     Ok(())
 }
 
+/// What becomes of a delivery, from the cleaner's answer: `Ok(Ok(_))` a record, `Ok(Err(_))` a
+/// dead letter with its code, `Err(_)` held and cleaned again after a pause (the failure may
+/// heal). Each kind of failure is one arm here.
+fn answer(result: Result<Cleaned, CleanError>) -> Result<Result<Cleaned, InputError>, StoreError> {
+    match result {
+        Ok(cleaned) => Ok(Ok(cleaned)),
+        Err(CleanError::Input(e)) => Ok(Err(e)),
+        Err(CleanError::Store(e)) if e.is_permanent() => {
+            Ok(Err(InputError::new(ErrorCode::StoreData, e.to_string())))
+        }
+        Err(CleanError::Store(e)) => Err(e),
+    }
+}
+
 /// The original bytes and properties, plus the error headers, to the dead-letter exchange.
 async fn dead_letter(
     delivery: &Inbound,
@@ -99,7 +111,12 @@ async fn dead_letter(
     )
     .await?;
     metrics::counter!("paraprint_dead_letters_total", "code" => e.code.as_str()).increment(1);
-    warn!(code = %e.code, message = %e.message, "Dead-lettered a message that cannot be processed.");
+    warn!(
+        code = %e.code,
+        message = %e.message,
+        message_id = delivery.message_id().unwrap_or("-"),
+        "Dead-lettered a message that cannot be processed."
+    );
     Ok(())
 }
 
@@ -122,7 +139,8 @@ async fn publish(
             Ok(()) => Ok(Ok(())),
             Err(PublishError::Channel(e)) => Ok(Err(e)),
             Err(e) => {
-                error!(%exchange, %routing_key, error = %e, "Publish failed; retrying. Nothing is acked until it succeeds.");
+                // Said once per outage by `until_answered`; each attempt only at debug.
+                debug!(%exchange, %routing_key, error = %e, "Publish failed; retrying. Nothing is acked until it succeeds.");
                 let kind = if matches!(e, PublishError::Nacked) { "nacked" } else { "returned" };
                 metrics::counter!("paraprint_publish_failures_total", "kind" => kind).increment(1);
                 Err(e)
@@ -155,7 +173,11 @@ where
                     counted = true;
                     // Logged once per outage, not once per held article.
                     context.retrying.send_modify(|n| {
-                        if *n == 0 {
+                        if *n == 0 && what == "publish" {
+                            // Nacked or returned: a broker alarm, or no queue bound to the
+                            // output, which needs a person.
+                            error!(what, %reason, "Transient failure: holding articles, taking no new ones, retrying. Nothing is acked until it succeeds.");
+                        } else if *n == 0 {
                             warn!(what, %reason, "Transient failure: holding articles, taking no new ones, retrying.");
                         }
                         *n += 1;
@@ -176,4 +198,54 @@ where
         });
     }
     answer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of failure the cleaner can answer with, and what the worker does with it.
+    #[test]
+    fn each_answer_has_one_fate() {
+        let io = || std::io::Error::other("disk full");
+        let redis_down = StoreError::Redis(::redis::RedisError::from(std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "refused",
+        )));
+        let unreadable = StoreError::Encoding {
+            what: "reading a verdict",
+            source: postcard::Error::DeserializeUnexpectedEnd,
+        };
+        let unwritable = StoreError::Encoding {
+            what: "encoding an outcome",
+            source: postcard::Error::SerializeBufferFull,
+        };
+        let input = InputError::new(ErrorCode::MissingField, "id");
+        let cases: Vec<(CleanError, Option<ErrorCode>)> = vec![
+            (CleanError::Input(input), Some(ErrorCode::MissingField)),
+            (
+                CleanError::Store(StoreError::UnexpectedReply("the copy index")),
+                Some(ErrorCode::StoreData),
+            ),
+            (CleanError::Store(unreadable), Some(ErrorCode::StoreData)),
+            // May heal: held.
+            (CleanError::Store(redis_down), None),
+            (CleanError::Store(unwritable), None),
+            (
+                CleanError::Store(StoreError::Disk {
+                    what: "writing the state log",
+                    source: io(),
+                }),
+                None,
+            ),
+        ];
+        for (error, fate) in cases {
+            let said = error.to_string();
+            match (answer(Err(error)), fate) {
+                (Ok(Err(e)), Some(code)) => assert_eq!(e.code, code, "{said}"),
+                (Err(_), None) => {}
+                (other, _) => panic!("{said}: {:?}", other.map(|r| r.map(|_| ()))),
+            }
+        }
+    }
 }

@@ -128,6 +128,7 @@ struct ConsumingGuard<'a>(&'a Readiness);
 impl Drop for ConsumingGuard<'_> {
     fn drop(&mut self) {
         self.0.set_consuming(false);
+        self.0.set_holding(false);
     }
 }
 
@@ -172,7 +173,9 @@ impl Session<'_> {
                 Some(done) = tasks.join_next(), if !tasks.is_empty() => done??,
                 // A closed watch (its connection gone) fails the pattern and disables the branch.
                 Ok(()) = blocked_rx.changed() => {}
-                Ok(()) = retrying_rx.changed() => {}
+                Ok(()) = retrying_rx.changed() => {
+                    self.readiness.set_holding(*retrying_rx.borrow() > 0);
+                }
                 next = session.consumer.next(), if !paused => match next {
                     Some(Ok(delivery)) => {
                         metrics::counter!("paraprint_articles_received_total").increment(1);

@@ -208,7 +208,15 @@ impl RedisStore {
                 let at = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
                 let fresh = now.saturating_sub(at) <= self.window_ms;
                 fresh
-                    .then(|| postcard::from_bytes::<Outcome>(&bytes[8..]).ok())
+                    .then(|| match postcard::from_bytes::<Outcome>(&bytes[8..]) {
+                        Ok(outcome) => Some(outcome),
+                        Err(e) => {
+                            // Decided again: its record may differ from the first one.
+                            tracing::warn!(error = %e, "A remembered outcome cannot be read; deciding the article again.");
+                            metrics::counter!("paraprint_store_data_errors_total").increment(1);
+                            None
+                        }
+                    })
                     .flatten()
             }
             _ => None,
