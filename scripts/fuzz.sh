@@ -15,14 +15,16 @@
 #
 # Environment: FUZZ_MAX_LEN (bytes, default 65536), FUZZ_TIMEOUT (seconds per input before it is
 # a timeout finding, default 10), FUZZ_RSS_LIMIT_MB (default 2048), FUZZ_FLAGS (more libFuzzer
-# flags, e.g. "-seed=1 -dict=x"), CXX (the C++ compiler libfuzzer-sys builds libFuzzer with).
+# flags, e.g. "-seed=1 -dict=x"), FUZZ_NO_BUILD=1 (run the targets already built, e.g. while the
+# crate does not compile mid-edit), CXX (the C++ compiler libfuzzer-sys builds libFuzzer with).
 #
 # Everything it builds or writes stays under fuzz/: fuzz/target (cargo's output, apart from the
 # main crate's target/), fuzz/corpus/TARGET (seeds from tests/fixtures, and what libFuzzer adds),
 # fuzz/artifacts/TARGET (crash-*, timeout-*, oom-* inputs) and fuzz/logs. Crates come from the
 # registry through cargo; nothing is installed anywhere else.
 #
-# Prints one summary line per target run:
+# Prints one summary line per target run (seconds: how long it ran; less than asked when libFuzzer
+# stopped at a crash):
 #   fuzz: target=T seconds=S executions=N exec_per_s=E cov=C ft=F crashes=a timeouts=b ooms=c
 # and exits 1 when any run left a crash, timeout or OOM input (2 on a usage or build error).
 
@@ -82,6 +84,10 @@ preflight() {
 }
 
 build() {
+    if [[ ${FUZZ_NO_BUILD:-} == 1 ]]; then
+        echo "fuzz.sh: FUZZ_NO_BUILD=1: using the targets already in fuzz/target" >&2
+        return
+    fi
     echo "fuzz.sh: building the fuzz targets ($(rustc -V)) into fuzz/target" >&2
     # --target: RUSTFLAGS then apply to the targets only, not to build scripts and proc macros
     # (which are not linked with libFuzzer and could not resolve the coverage callbacks).
@@ -114,6 +120,7 @@ run() {
     before_oom=$(count_artifacts "$art" oom)
     rm -f "$logs"/*.log
     touch "$logs/.start"
+    local started=$SECONDS
     local flags=(
         -max_total_time="$seconds" -max_len="$MAX_LEN" -timeout="$TIMEOUT"
         -rss_limit_mb="$RSS_LIMIT_MB" -print_final_stats=1 -artifact_prefix="$art/"
@@ -126,13 +133,19 @@ run() {
             >"$logs/main.log" 2>&1 || true
     else
         "$bin" "$corpus" "${flags[@]}" 2>&1 | tee "$logs/fuzz-0.log" |
-            grep --line-buffered -E '(^#[0-9]+.*(NEW|REDUCE|pulse|DONE|INITED))|ERROR|panicked|^SUMMARY' >&2 || true
+            grep --line-buffered -E '(^#[0-9]+.*(NEW|REDUCE|pulse|DONE|INITED))|^#[0-9]+: cov|ERROR|panicked|^SUMMARY' >&2 || true
     fi
     local executions=0 exec_per_s=0 cov=0 ft=0 log n e line c f
     for log in "$logs"/fuzz-*.log; do
         [[ -f $log ]] || continue
         n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
         e=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+        if [[ -z $n ]]; then
+            # -fork=N (FUZZ_FLAGS) prints no final stats; its status lines count executions.
+            line=$(grep -E '^#[0-9]+: cov: ' "$log" | tail -1 || true)
+            n=$(sed -n 's/^#\([0-9]*\):.*/\1/p' <<<"$line")
+            e=$(sed -n 's/.* exec\/s: \([0-9]*\).*/\1/p' <<<"$line")
+        fi
         executions=$((executions + ${n:-0}))
         exec_per_s=$((exec_per_s + ${e:-0}))
         line=$(grep -E 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 || true)
@@ -149,7 +162,7 @@ run() {
         echo "fuzz.sh: $target: no final statistics in its log; last lines:" >&2
         tail -n 20 "$logs"/*.log >&2 || true
     fi
-    echo "fuzz: target=$target seconds=$seconds executions=$executions exec_per_s=$exec_per_s cov=$cov ft=$ft crashes=$crashes timeouts=$timeouts ooms=$ooms"
+    echo "fuzz: target=$target seconds=$((SECONDS - started)) executions=$executions exec_per_s=$exec_per_s cov=$cov ft=$ft crashes=$crashes timeouts=$timeouts ooms=$ooms"
     if ((crashes + timeouts + ooms > 0)); then
         echo "fuzz.sh: $target: findings in ${art#"$ROOT"/}/:" >&2
         find "$art" -maxdepth 1 -type f -newer "$logs/.start" -printf '  %f\n' >&2 2>/dev/null || true

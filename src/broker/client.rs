@@ -44,6 +44,21 @@ impl Client {
         }))
     }
 
+    /// Returns once `queue` has applied every ack and nack this client sent it: a `basic.get`
+    /// is a command the queue handles after them (a quorum queue's log is applied in order).
+    /// Closing right after an ack can otherwise lose it: the queue learns the channel is gone
+    /// first, and gives the message back. A message the get takes goes back at once.
+    pub async fn settled(&self, queue: &str) -> Result<(), lapin::Error> {
+        if let Some(got) = self.get(queue).await? {
+            got.held().give_back().await?;
+            // The give-back itself, applied before returning.
+            if let Some(again) = self.get(queue).await? {
+                again.held().give_back().await?;
+            }
+        }
+        Ok(())
+    }
+
     /// A publisher on a channel of its own.
     pub async fn publisher(&self) -> Result<Publisher, lapin::Error> {
         Publisher::open(&self.conn).await

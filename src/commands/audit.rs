@@ -12,7 +12,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::input::{self, JsonLines};
+use super::input::{self, JsonLines, Ticker};
 use crate::audit::{self, Output, Report};
 use crate::broker::{Client, Held, UNMARKED};
 use crate::config::Settings;
@@ -74,21 +74,60 @@ pub async fn run(settings: &Settings, inputs: &[Vec<u8>], take: bool) -> anyhow:
     let client = Client::open(&settings.amqp, "audit").await?;
     let topology = &settings.topology;
     let input_waiting = client.ready_count(&topology.input_queue).await?;
-    let (records, record_held) = get_all(&client, &topology.output_queue, false).await?;
-    let (dead, dead_held) = get_all(&client, &topology.dead_queue, true).await?;
+    let mut ticker = Ticker::new("messages read", None);
+    let (records, record_held) =
+        get_all(&client, &topology.output_queue, false, &mut ticker).await?;
+    let (dead, dead_held) = get_all(&client, &topology.dead_queue, true, &mut ticker).await?;
     let report = audit::audit(inputs, &records, &dead);
-    for held in record_held.iter().chain(&dead_held) {
+    // Everything was taken on one channel: the last message settles them all at once, and
+    // both queues apply that before the connection closes.
+    if let Some(last) = dead_held.last().or(record_held.last()) {
         if take {
-            held.ack().await?;
+            last.ack_all_up_to().await?;
         } else {
-            held.give_back().await?;
+            last.give_back_all_up_to().await?;
         }
+        client.settled(&topology.output_queue).await?;
+        client.settled(&topology.dead_queue).await?;
     }
     client.close("audit done").await;
+    if take {
+        take_leftovers(settings).await?;
+    }
     Ok(Outcome {
         report,
         input_waiting,
     })
+}
+
+/// After `--take`, the output and dead queues must be empty: what a lost ack left behind (the
+/// broker gave it back when the connection closed) is taken again, a few times at most.
+async fn take_leftovers(settings: &Settings) -> anyhow::Result<()> {
+    let topology = &settings.topology;
+    for _ in 0..3 {
+        let client = Client::open(&settings.amqp, "audit").await?;
+        let left = client.ready_count(&topology.output_queue).await?
+            + client.ready_count(&topology.dead_queue).await?;
+        if left == 0 {
+            client.close("audit done").await;
+            return Ok(());
+        }
+        eprintln!("paraprint: {left} messages came back after --take; taking them again");
+        let mut ticker = Ticker::new("messages taken again", Some(u64::from(left)));
+        let (_, records) = get_all(&client, &topology.output_queue, false, &mut ticker).await?;
+        let (_, dead) = get_all(&client, &topology.dead_queue, true, &mut ticker).await?;
+        if let Some(last) = dead.last().or(records.last()) {
+            last.ack_all_up_to().await?;
+            client.settled(&topology.output_queue).await?;
+            client.settled(&topology.dead_queue).await?;
+        }
+        client.close("audit done").await;
+    }
+    anyhow::bail!(
+        "--take: messages are still in {} or {} after three rounds",
+        topology.output_queue,
+        topology.dead_queue
+    )
 }
 
 /// Every ready message of `queue`, unacked.
@@ -96,10 +135,12 @@ async fn get_all(
     client: &Client,
     queue: &str,
     dead: bool,
+    ticker: &mut Ticker,
 ) -> anyhow::Result<(Vec<Output>, Vec<Held>)> {
     let mut outputs = Vec::new();
     let mut held = Vec::new();
     while let Some(got) = client.get(queue).await? {
+        ticker.tick();
         held.push(got.held());
         outputs.push(Output {
             message_id: got.message_id().map(str::to_string),

@@ -163,6 +163,46 @@ pub fn report(bar: Option<&ProgressBar>, line: &str) {
     }
 }
 
+/// Progress for a log rather than a person: a line on standard error at most every few seconds,
+/// where no progress bar is drawn (standard error is not a terminal).
+pub struct Ticker {
+    what: &'static str,
+    total: Option<u64>,
+    done: u64,
+    started: std::time::Instant,
+    last: std::time::Instant,
+}
+
+impl Ticker {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+    pub fn new(what: &'static str, total: Option<u64>) -> Ticker {
+        let now = std::time::Instant::now();
+        Ticker {
+            what,
+            total,
+            done: 0,
+            started: now,
+            last: now,
+        }
+    }
+
+    /// One more done; says so when the last line is old enough.
+    pub fn tick(&mut self) {
+        self.done += 1;
+        if self.last.elapsed() >= Self::EVERY {
+            self.last = std::time::Instant::now();
+            let of = self.total.map(|t| format!(" of {t}")).unwrap_or_default();
+            eprintln!(
+                "paraprint: {}{of} {} after {} s",
+                self.done,
+                self.what,
+                self.started.elapsed().as_secs()
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::JsonLines;

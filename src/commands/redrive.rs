@@ -197,8 +197,11 @@ pub async fn run(settings: &Settings, options: &Options) -> anyhow::Result<Summa
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    // The dead queue applies the last acks and give-backs before the connection closes.
+    let settled = client.settled(&topology.dead_queue).await;
     match result {
         Ok(()) => {
+            settled?;
             client.close("redriven").await;
             Ok(summary)
         }
@@ -226,6 +229,7 @@ async fn redrive(
     let mut pending = FuturesUnordered::new();
     let mut in_flight_bytes = 0usize;
     let mut started = 0u64;
+    let mut ticker = input::Ticker::new("dead letters examined", Some(summary.bound));
     let result: anyhow::Result<()> = async {
         while summary.examined < summary.bound && started < limit && summary.failed == 0 {
             while pending.len() >= IN_FLIGHT || in_flight_bytes >= IN_FLIGHT_BYTES {
@@ -237,8 +241,9 @@ async fn redrive(
                 break; // Emptied meanwhile (another consumer, or messages expired).
             };
             summary.examined += 1;
-            if let Some(bar) = bar {
-                bar.inc(1);
+            match bar {
+                Some(bar) => bar.inc(1),
+                None => ticker.tick(),
             }
             let code = dead.dead_letter_code();
             if !selected(&code) {

@@ -185,7 +185,13 @@ impl<'a> Lexer<'a> {
                         && self.bytes[lt + 2..lt + 9].eq_ignore_ascii_case(b"doctype")
                     {
                         let end = self.bogus_comment(lt + 2);
-                        let text = &self.html[lt + 2..end.saturating_sub(1).max(lt + 2)];
+                        // Up to its `>`, or to the end of the page when none closes it.
+                        let close = if self.bytes.get(end.wrapping_sub(1)) == Some(&b'>') {
+                            end - 1
+                        } else {
+                            end
+                        };
+                        let text = &self.html[lt + 2..close.max(lt + 2)];
                         visitor.doctype(text);
                         end
                     } else {
