@@ -181,8 +181,15 @@ impl Evaluator {
             articles: 1,
             ..Group::default()
         };
-        for ((para, label), fate) in prepared.paras.iter().zip(&truth.labels).zip(&fates) {
-            let chars = prepared.article.body[para.range.clone()].chars().count();
+        for (i, ((para, label), fate)) in prepared
+            .paras
+            .iter()
+            .zip(&truth.labels)
+            .zip(&fates)
+            .enumerate()
+        {
+            // The paragraph's own text: for HTML, ranges are into the extracted text, not the body.
+            let chars = prepared.text(i).chars().count();
             let dropped = fate.is_some();
             match label {
                 Label::Content => scored.content_kept.add(!dropped, chars),

@@ -290,3 +290,24 @@ fn allowed_lines_are_never_boilerplate() {
         .to_string();
     assert!(!last.contains(footer));
 }
+
+/// `eval` measures an HTML paragraph by its own text, not by the same byte range of the raw
+/// page (which gave wrong figures, or a panic inside a multibyte character).
+#[test]
+fn eval_counts_html_paragraphs_by_their_text() {
+    let line = r#"{"id":"h1","source":"s","content_type":"text/html","body":"<p>Ünïcödé wörds hère.</p><p>A second paragraph, longer than the first one.</p>","truth":{"labels":["content","content"]}}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("eval.jsonl");
+    std::fs::write(&path, line).unwrap();
+    let out = paraprint(&["eval", path.to_str().unwrap(), "--json"], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kept = &report["all"]["content_kept"];
+    // "Ünïcödé wörds hère." (19) and the second paragraph (46).
+    assert_eq!(kept["total_chars"], 65, "{report}");
+    assert_eq!(kept["hit_chars"], 65, "{report}");
+}

@@ -101,7 +101,8 @@ impl Facts {
 /// One paragraph of a prepared article.
 #[derive(Clone, Debug)]
 pub struct Para {
-    /// Byte range of the (trimmed) paragraph in the body.
+    /// Byte range of the (trimmed) paragraph in the body, or for HTML in the extracted text
+    /// ([`Prepared::text`] reads it from the right one).
     pub range: Range<usize>,
     /// `None` when nothing is left after normalization.
     pub keys: Option<ParagraphKeys>,

@@ -32,8 +32,16 @@ pub async fn main(settings: Settings) -> anyhow::Result<ExitCode> {
             shutdown.clone(),
         )))
     };
+    let store = cleaner.store().clone();
     let result = crate::worker::run(Arc::new(settings), cleaner, readiness, shutdown.clone()).await;
     shutdown.cancel();
+    // What was learned is then loaded from one snapshot at the next start, not a long log.
+    match store.checkpoint().await {
+        Ok(()) => tracing::info!("State checkpointed."),
+        Err(e) => {
+            tracing::warn!(error = %e, "Could not checkpoint the state; the next start replays its log.")
+        }
+    }
     if let Some(server) = server {
         let _ = server.await;
     }

@@ -181,6 +181,12 @@ pub trait Store: CopyIndex + Send + Sync {
         Ok(())
     }
 
+    /// Makes what it holds quick to load at the next start (the embedded store snapshots its
+    /// log); a clean shutdown calls it. Nothing to do for a store another process keeps.
+    async fn checkpoint(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// How big the store is, as `(measure, value)` pairs for the `paraprint_store_size` gauge.
     async fn size(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {
         Ok(Vec::new())

@@ -16,7 +16,10 @@ where
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
-        .with_ansi(ansi);
+        .with_ansi(ansi)
+        // A log line that cannot be written (stderr's reader gone) is dropped: reporting it on
+        // stderr with `eprintln!` would panic and take the worker down.
+        .log_internal_errors(false);
     // A second init (tests) keeps the first subscriber; that is fine.
     let _ = match settings.format {
         LogFormat::Human => builder.try_init(),

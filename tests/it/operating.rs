@@ -369,3 +369,57 @@ async fn a_store_down_at_start_is_not_ready_from_the_first_scrape() {
     assert!(ready.contains("store: state store unavailable"), "{ready}");
     assert_eq!(terminate(worker), Some(0));
 }
+
+/// The worker's stderr reader goes away (a log shipper restarted, a pipe closed): log lines are
+/// dropped, the worker goes on and still exits cleanly.
+#[tokio::test]
+async fn a_closed_stderr_does_not_stop_the_worker() {
+    let world = World::new();
+    let mut worker = crate::support::paraprint_command()
+        .arg("run")
+        .envs(world.env())
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    worker
+        .stderr
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(worker.stderr.take());
+    // Articles make log lines (debug): each write now fails.
+    let inputs: Vec<Vec<u8>> = unique_articles(5).into_iter().map(|(_, a)| a).collect();
+    world.publish(&inputs).await;
+    world.wait_for(world.output_queue(), 5, LONG).await;
+    assert!(worker.try_wait().unwrap().is_none(), "the worker exited");
+    assert_eq!(terminate(worker), Some(0));
+}
+
+/// A clean shutdown snapshots the embedded store: the next start loads one snapshot and an
+/// empty log instead of replaying everything the worker learned.
+#[tokio::test]
+async fn a_clean_shutdown_checkpoints_the_embedded_store() {
+    let world = World::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_str().unwrap().to_string();
+    let worker = spawn_worker_process(&world, &[("PARAPRINT_STORE__PATH", path.as_str())]);
+    let inputs: Vec<Vec<u8>> = unique_articles(10).into_iter().map(|(_, a)| a).collect();
+    world.publish(&inputs).await;
+    world.wait_for(world.output_queue(), 10, LONG).await;
+    assert_eq!(terminate(worker), Some(0));
+    let state = dir
+        .path()
+        .join(format!("v{}", paraprint::clean::key::KEY_FORMAT));
+    assert!(state.join("snapshot").exists(), "no snapshot in {state:?}");
+    let logs: Vec<u64> = std::fs::read_dir(&state)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("log."))
+        .map(|e| e.metadata().unwrap().len())
+        .collect();
+    assert_eq!(logs, [0], "the log after the snapshot");
+}

@@ -192,6 +192,10 @@ impl CopyIndex for EmbeddedStore {
 
 #[async_trait]
 impl Store for EmbeddedStore {
+    async fn checkpoint(&self) -> Result<(), StoreError> {
+        EmbeddedStore::checkpoint(self)
+    }
+
     async fn observe(&self, obs: &Observation) -> Result<Facts, StoreError> {
         let now = self.clock.now_ms();
         let mut inner = self.lock();
