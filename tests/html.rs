@@ -337,3 +337,31 @@ async fn second_page_of_a_site_loses_shared_chrome() {
     assert!(dropped >= 0.99, "shared chrome dropped {dropped:.4}");
     assert!(kept >= 0.95, "article lines kept {kept:.4}");
 }
+
+/// A raw-text element that no end tag closes (a crawl lost `</title>`): a browser shows the
+/// whole page as its text, so the article would come out empty. It is closed at once instead,
+/// as libxml2-based extractors read it, and the record says so in `repairs`.
+#[test]
+fn an_element_that_never_closes_is_closed_at_once_and_said_so() {
+    let article_text = "The article text is here, long enough to be a paragraph of prose.";
+    for (open, repair) in [
+        ("<title>Broken page", "unclosed_title"),
+        ("<textarea>Leave a comment", "unclosed_textarea"),
+        ("<style>p { color: red }", "unclosed_raw_text"),
+    ] {
+        let page = format!(
+            "<html><head>{open}<meta charset=utf-8></head><body><p>{article_text}</p>\
+             <p>Another paragraph of the article follows it here.</p></body></html>"
+        );
+        let extraction = paraprint::clean::html::extract_page(&page);
+        let texts: Vec<&str> = extraction.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert!(texts.contains(&article_text), "{open}: {texts:?}");
+        assert_eq!(extraction.repairs, [repair], "{open}");
+    }
+    // Closed as usual: nothing repaired, the title is no paragraph.
+    let fine = paraprint::clean::html::extract_page(
+        "<title>Fine</title><p>The article text is here, long enough to be prose.</p>",
+    );
+    assert!(fine.repairs.is_empty());
+    assert_eq!(fine.blocks.len(), 1);
+}

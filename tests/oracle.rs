@@ -154,6 +154,7 @@ proptest! {
 
     #[test]
     fn tag_soup_shows_the_words_a_browser_shows(html in soup()) {
+        prop_assume!(!repaired(&html));
         let c = Comparison::of(&html);
         prop_assert!(
             c.agreement >= soup_threshold(),
@@ -174,8 +175,13 @@ fn tag_soup_agreement_rate() {
     let strategy = soup();
     let (mut agreeing, mut total, mut sum) = (0usize, 0usize, 0.0);
     let mut worst: Vec<(f64, String)> = Vec::new();
+    let mut repairs = 0usize;
     for _ in 0..4000 {
         let html = strategy.new_tree(&mut runner).unwrap().current();
+        if repaired(&html) {
+            repairs += 1;
+            continue;
+        }
         let c = Comparison::of(&html);
         total += 1;
         sum += c.agreement;
@@ -187,7 +193,7 @@ fn tag_soup_agreement_rate() {
     }
     let rate = agreeing as f64 / total as f64;
     println!(
-        "soups {total}: agreeing {rate:.4}, mean agreement {:.4}",
+        "soups {total}: agreeing {rate:.4}, mean agreement {:.4}; {repairs} repaired, not compared",
         sum / total as f64
     );
     for (a, html) in &worst {
@@ -197,6 +203,16 @@ fn tag_soup_agreement_rate() {
         rate >= SOUP_AGREEING,
         "{rate:.4} of soups agree, below {SOUP_AGREEING}"
     );
+}
+
+/// Whether paraprint reads the page otherwise than the standard on purpose: a raw-text
+/// element never closed although the page goes on (`html::Extraction::repairs`, tested in
+/// `tests/html.rs`), where a browser shows the rest as that element's text. The oracle says
+/// nothing about those.
+fn repaired(html: &str) -> bool {
+    !paraprint::clean::html::extract_page(html)
+        .repairs
+        .is_empty()
 }
 
 /// The floor of [`tag_soup_agreement_rate`], as measured (a deliberate commit raises it).

@@ -15,13 +15,14 @@ pub enum ContentType {
 }
 
 /// Names the record sets itself; an input field with one of these names is replaced.
-pub const RESERVED_FIELDS: [&str; 9] = [
+pub const RESERVED_FIELDS: [&str; 10] = [
     "paragraphs",
     "status",
     "duplicate_of",
     "copy",
     "fingerprint",
     "dropped",
+    "repairs",
     "counts",
     "format",
     "record_format",

@@ -6,8 +6,9 @@ use super::RawArticle;
 use crate::clean::copies::CopyEvidence;
 
 /// Version of the record's shape, for consumers: 1 had no `copy` and no `record_format`
-/// (records before it carry neither); 2 added both. Additive changes bump it.
-pub const RECORD_FORMAT: u32 = 2;
+/// (records before it carry neither); 2 added both; 3 added `repairs`. Additive changes bump
+/// it.
+pub const RECORD_FORMAT: u32 = 3;
 
 /// Whether a record's article is new content or a copy of an earlier one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +58,9 @@ pub struct CleanRecord<'a> {
     pub copy: Option<CopyEvidence>,
     pub fingerprint: String,
     pub dropped: Vec<DroppedEntry>,
+    /// How broken HTML was read to recover the article (`Extraction::repairs`): empty for
+    /// almost every page.
+    pub repairs: &'a [&'static str],
     pub format: u32,
 }
 
@@ -85,6 +89,7 @@ impl CleanRecord<'_> {
             map.serialize_entry("copy", &self.copy.map(CopyJson::from))?;
             map.serialize_entry("fingerprint", &self.fingerprint)?;
             map.serialize_entry("dropped", &self.dropped)?;
+            map.serialize_entry("repairs", &self.repairs)?;
             map.serialize_entry("counts", &self.counts())?;
             map.serialize_entry("format", &self.format)?;
             map.serialize_entry("record_format", &RECORD_FORMAT)?;

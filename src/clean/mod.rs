@@ -138,6 +138,9 @@ pub struct Prepared {
     /// An HTML body that shows words outside its markup although extraction found no
     /// paragraph: an extractor bug that callers report (it must never pass unnoticed).
     pub extraction_missed_text: bool,
+    /// What the HTML was read otherwise than a browser would, to recover the article
+    /// ([`html::Extraction::repairs`]); empty for plain text.
+    pub repairs: Vec<&'static str>,
 }
 
 /// A part of the title that may be its headline.
@@ -297,6 +300,7 @@ impl Engine {
             copy: outcome.copy,
             fingerprint: const_hex::encode(fingerprint.finalize()),
             dropped,
+            repairs: &prepared.repairs,
             format: key::KEY_FORMAT,
         }
     }

@@ -14,10 +14,15 @@ impl Engine {
     /// Step 1: split and key (pure). Fails only for more than `max_paragraphs` paragraphs.
     pub fn prepare(&self, article: RawArticle) -> Result<Prepared, InputError> {
         let mut extraction_missed_text = false;
+        let mut repairs = Vec::new();
         let (extracted, signals) = match article.content_type {
             ContentType::PlainText => (None, Vec::new()),
             ContentType::Html => {
-                let blocks = html::extract(&article.body);
+                let html::Extraction {
+                    blocks,
+                    repairs: done,
+                } = html::extract_page(&article.body);
+                repairs = done;
                 extraction_missed_text = blocks.is_empty() && html::has_words(&article.body);
                 let text = blocks
                     .iter()
@@ -171,6 +176,7 @@ impl Engine {
             claim_slots,
             observation,
             extraction_missed_text,
+            repairs,
         })
     }
 }

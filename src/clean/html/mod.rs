@@ -134,12 +134,30 @@ fn is_void(name: &str) -> bool {
 
 /// The blocks of an HTML document, in document order.
 pub fn extract(html: &str) -> Vec<Block> {
+    extract_page(html).blocks
+}
+
+/// A page's blocks, and what was read otherwise than a browser would to recover them.
+pub struct Extraction {
+    pub blocks: Vec<Block>,
+    /// `unclosed_title`, `unclosed_textarea`, `unclosed_raw_text`: an element whose content is
+    /// raw text (`title`, `textarea`, `script` …) that no end tag closed before the end of the
+    /// page. A browser shows the whole page as that element's text (and so, for a title,
+    /// nothing); it was closed at once instead, as libxml2-based extractors do.
+    pub repairs: Vec<&'static str>,
+}
+
+/// [`extract`], saying what was repaired.
+pub fn extract_page(html: &str) -> Extraction {
     let mut state = State::default();
     lexer::tokenize(html, &mut state);
     state.flush();
     let mut blocks = std::mem::take(&mut state.blocks);
     signals::mark_outside_main(&mut blocks);
-    blocks
+    Extraction {
+        blocks,
+        repairs: std::mem::take(&mut state.repairs),
+    }
 }
 
 /// Whether any words stand outside the page's markup, raw-text elements (`script`, `style`,

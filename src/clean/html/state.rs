@@ -30,6 +30,8 @@ pub(super) struct Open<'a> {
 
 #[derive(Default)]
 pub(super) struct State<'a> {
+    /// What was read otherwise than a browser would, to recover the page (`Extraction`).
+    pub(super) repairs: Vec<&'static str>,
     pub(super) stack: Vec<Open<'a>>,
     /// Open elements of each kind, so a block's context costs nothing to look up.
     pub(super) ignored: usize,
@@ -299,5 +301,16 @@ impl<'a> Visitor<'a> for State<'a> {
 
     fn doctype(&mut self, doctype: &str) {
         self.no_quirks = !tree::quirks_doctype(doctype);
+    }
+
+    fn unclosed(&mut self, name: &str) {
+        let repair = match name {
+            "title" => "unclosed_title",
+            "textarea" => "unclosed_textarea",
+            _ => "unclosed_raw_text",
+        };
+        if !self.repairs.contains(&repair) {
+            self.repairs.push(repair);
+        }
     }
 }

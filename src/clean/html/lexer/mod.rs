@@ -37,6 +37,9 @@ pub trait Visitor<'a> {
     fn in_foreign(&self) -> bool {
         false
     }
+    /// A raw-text or RCDATA element (`title`, `textarea`, `script` …) that no end tag closes
+    /// before the end of the page: it was closed at once, and the rest read as markup.
+    fn unclosed(&mut self, _name: &str) {}
     /// A `<!DOCTYPE …>`: its text after `<!`, up to the `>`.
     fn doctype(&mut self, _doctype: &str) {}
 }
@@ -142,13 +145,24 @@ impl<'a> Lexer<'a> {
                                 } else {
                                     self.find_end_tag(tag.end, &name)
                                 };
-                                let text = &html[tag.end..close];
-                                if matches!(kind, Content::Rcdata) && text.contains('&') {
-                                    visitor.text(&htmlize::unescape(text));
-                                } else if !text.is_empty() {
-                                    visitor.text(text);
+                                if close == html.len() && self.page_goes_on(tag.end) {
+                                    // No end tag to the end of the page, and the rest is a
+                                    // page's (a body, the head's end): a browser shows it all
+                                    // as, say, title text and nothing else. The page lost that
+                                    // end tag (a broken crawl); read on as libxml2 does, the
+                                    // element closed at once.
+                                    visitor.end(&name);
+                                    visitor.unclosed(&name);
+                                    tag.end
+                                } else {
+                                    let text = &html[tag.end..close];
+                                    if matches!(kind, Content::Rcdata) && text.contains('&') {
+                                        visitor.text(&htmlize::unescape(text));
+                                    } else if !text.is_empty() {
+                                        visitor.text(text);
+                                    }
+                                    close
                                 }
-                                close
                             }
                         }
                     }

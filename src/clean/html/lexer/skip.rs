@@ -72,6 +72,28 @@ impl<'a> Lexer<'a> {
         b.len()
     }
 
+    /// Whether the page's own structure follows `from`: a `<body`, `</head>` or `</html>` tag
+    /// (any case), which raw text never holds on a page whose end tag was not lost.
+    pub(super) fn page_goes_on(&self, from: usize) -> bool {
+        let b = self.bytes;
+        let mut at = from;
+        while let Some(found) = memchr(b'<', &b[at..]) {
+            let lt = at + found;
+            let rest = &b[lt + 1..];
+            if [&b"body"[..], b"/head", b"/html"].iter().any(|tag| {
+                rest.len() >= tag.len()
+                    && rest[..tag.len()].eq_ignore_ascii_case(tag)
+                    && rest
+                        .get(tag.len())
+                        .is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
+            }) {
+                return true;
+            }
+            at = lt + 1;
+        }
+        false
+    }
+
     /// Skips a comment whose text starts at `from` (after `<!--`); returns where text resumes.
     pub(super) fn comment(&mut self, from: usize) -> usize {
         let b = self.bytes;
