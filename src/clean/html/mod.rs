@@ -3,8 +3,10 @@
 //! Built on [`lexer`] (the HTML standard's tokenizer states that decide what is text: entities,
 //! raw-text elements, broken markup as browsers read them) and [`tree`] (the standard's tree
 //! construction, reduced to the stack of open elements it keeps): a page gives the text a
-//! browser shows, at a cost linear in its length, and nothing here recurses. [`state`] holds
-//! the walk: the open elements and the block being built.
+//! browser shows, at a cost linear in its length, and nothing here recurses with the input (a
+//! `frameset` page's `noframes` content is read as a page once, one level down, never again
+//! inside it). [`state`] holds the walk: the open elements and the block being built; the tree
+//! construction's own state is `tree::Tree`.
 
 mod lexer;
 mod signals;

@@ -1,5 +1,7 @@
 //! The walk's state: the open elements, the block being built, and how elements and text
-//! change them.
+//! change them. The tree construction's own state (its insertion mode, the elements it counts,
+//! frameset pages) is [`tree::Tree`]; the open elements are shared, since each carries what it
+//! contributes to the blocks inside it.
 
 use std::borrow::Cow;
 
@@ -41,21 +43,8 @@ pub(super) struct State<'a> {
     /// Innermost landmark first is found by scanning `stack` from the top only when a block
     /// starts; this counts open landmarks to skip that scan when there are none.
     pub(super) landmarks: usize,
-    /// Open elements the tree construction asks about, so that most tags need no search.
-    pub(super) paragraphs: usize,
-    pub(super) tables: usize,
-    pub(super) selects: usize,
-    pub(super) templates: usize,
-    pub(super) mode: tree::Mode,
-    /// Something was shown (or a tag like `table` opened) in the body: a `frameset` no longer
-    /// replaces it.
-    pub(super) no_frameset: bool,
-    /// Reading a `frameset` page's `noframes` content, which has no frameset of its own.
-    pub(super) nested: bool,
-    /// `noframes` content met before any frameset: the page's text if one follows.
-    pub(super) early_noframes: Vec<String>,
-    /// A doctype that is not quirky: then a `table` closes an open `p`.
-    pub(super) no_quirks: bool,
+    /// The tree construction's own state (insertion mode and what it counts).
+    pub(super) tree: tree::Tree,
     pub(super) text: String,
     pub(super) pending_space: bool,
     pub(super) signals: BlockSignals,
@@ -233,10 +222,10 @@ impl<'a> State<'a> {
         add(&mut self.articles, open.article);
         add(&mut self.landmarks, open.landmark.is_some());
         if !open.foreign {
-            add(&mut self.paragraphs, open.name == "p");
-            add(&mut self.tables, open.name == "table");
-            add(&mut self.selects, open.name == "select");
-            add(&mut self.templates, open.name == "template");
+            add(&mut self.tree.paragraphs, open.name == "p");
+            add(&mut self.tree.tables, open.name == "table");
+            add(&mut self.tree.selects, open.name == "select");
+            add(&mut self.tree.templates, open.name == "template");
         }
     }
 }
@@ -300,7 +289,7 @@ impl<'a> Visitor<'a> for State<'a> {
     }
 
     fn doctype(&mut self, doctype: &str) {
-        self.no_quirks = !tree::quirks_doctype(doctype);
+        self.tree.no_quirks = !tree::quirks_doctype(doctype);
     }
 
     fn unclosed(&mut self, name: &str) {

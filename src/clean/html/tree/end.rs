@@ -21,7 +21,7 @@ impl State<'_> {
             return;
         }
         if name == "template" {
-            if self.templates > 0
+            if self.tree.templates > 0
                 && let Some(at) = self.search(|o| !o.foreign && &*o.name == "template", |_| false)
             {
                 self.pop_to(at);
@@ -47,22 +47,22 @@ impl State<'_> {
             }
         }
         loop {
-            match self.mode {
+            match self.tree.mode {
                 Mode::BeforeHead | Mode::AfterHead => match name {
-                    "head" | "body" | "html" | "br" => self.mode = Mode::InBody,
+                    "head" | "body" | "html" | "br" => self.tree.mode = Mode::InBody,
                     _ => return,
                 },
                 Mode::InHead => match name {
                     "head" => {
                         self.close_head();
-                        self.mode = Mode::AfterHead;
+                        self.tree.mode = Mode::AfterHead;
                         return;
                     }
                     "body" | "html" | "br" => {
                         self.close_head();
-                        self.mode = Mode::InBody;
+                        self.tree.mode = Mode::InBody;
                     }
-                    _ if self.templates > 0 => {
+                    _ if self.tree.templates > 0 => {
                         self.any_other_end(name);
                         return;
                     }

@@ -43,6 +43,27 @@ pub(super) enum Mode {
     InFrameset,
 }
 
+/// What the tree construction keeps besides the stack of open elements (which it shares with
+/// the block builder, `State`).
+#[derive(Default)]
+pub(super) struct Tree {
+    pub(super) mode: Mode,
+    /// Open elements the tree construction asks about, so that most tags need no search.
+    pub(super) paragraphs: usize,
+    pub(super) tables: usize,
+    pub(super) selects: usize,
+    pub(super) templates: usize,
+    /// Something was shown (or a tag like `table` opened) in the body: a `frameset` no longer
+    /// replaces it.
+    pub(super) no_frameset: bool,
+    /// Reading a `frameset` page's `noframes` content, which has no frameset of its own.
+    pub(super) nested: bool,
+    /// `noframes` content met before any frameset: the page's text if one follows.
+    pub(super) early_noframes: Vec<String>,
+    /// A doctype that is not quirky: then a `table` closes an open `p`.
+    pub(super) no_quirks: bool,
+}
+
 /// Whether a doctype puts the document in quirks mode, for the few public identifiers of the
 /// standard's list that pages of the last decades use. Only `<table>` closing an open `p`
 /// depends on it here.
@@ -105,22 +126,22 @@ impl<'a> State<'a> {
             }
         }
         loop {
-            match self.mode {
+            match self.tree.mode {
                 Mode::BeforeHead => match &*name {
                     "html" => return false,
                     "head" => {
-                        self.mode = Mode::InHead;
+                        self.tree.mode = Mode::InHead;
                         break;
                     }
                     n if head_content(n) => break,
-                    _ => self.mode = Mode::AfterHead,
+                    _ => self.tree.mode = Mode::AfterHead,
                 },
                 Mode::InHead => match &*name {
                     "html" | "head" => return false,
-                    n if head_content(n) || self.templates > 0 => break,
+                    n if head_content(n) || self.tree.templates > 0 => break,
                     _ => {
                         self.close_head();
-                        self.mode = Mode::AfterHead;
+                        self.tree.mode = Mode::AfterHead;
                     }
                 },
                 Mode::AfterHead => match &*name {
@@ -128,17 +149,17 @@ impl<'a> State<'a> {
                     "body" => {
                         // The body is never on the stack, written or implied, so that the
                         // page signals see the same ancestors either way.
-                        self.mode = Mode::InBody;
-                        self.no_frameset = true;
+                        self.tree.mode = Mode::InBody;
+                        self.tree.no_frameset = true;
                         return false;
                     }
                     // `noframes` content read as a page has no frameset of its own.
-                    "frameset" if !self.nested => {
+                    "frameset" if !self.tree.nested => {
                         self.enter_frameset();
                         return false;
                     }
                     n if head_content(n) => break,
-                    _ => self.mode = Mode::InBody,
+                    _ => self.tree.mode = Mode::InBody,
                 },
                 Mode::InBody => {
                     if !self.body_start(&name) {
@@ -168,7 +189,7 @@ impl<'a> State<'a> {
         match name {
             "html" | "head" | "body" => return false,
             "frameset" => {
-                if !self.no_frameset && !self.nested {
+                if !self.tree.no_frameset && !self.tree.nested {
                     while !self.stack.is_empty() {
                         self.pop();
                     }
@@ -177,7 +198,7 @@ impl<'a> State<'a> {
                 return false;
             }
             n if table_structure(n) => {
-                if self.tables == 0 {
+                if self.tree.tables == 0 {
                     // Table parts outside a table are parse errors the standard ignores.
                     return false;
                 }
@@ -191,7 +212,7 @@ impl<'a> State<'a> {
             }
             // Since 2025 the standard parses a select's content as markup (customizable
             // select); a select, or an input, inside one ends it.
-            "select" | "input" if self.selects > 0 => {
+            "select" | "input" if self.tree.selects > 0 => {
                 if let Some(select) = self.in_scope(|o| &*o.name == "select", scope_boundary) {
                     self.pop_to(select);
                     if name == "select" {
@@ -223,7 +244,7 @@ impl<'a> State<'a> {
                 }
             }
             "option" | "optgroup" => {
-                if self.selects > 0
+                if self.tree.selects > 0
                     && self
                         .in_scope(|o| &*o.name == "select", scope_boundary)
                         .is_some()
@@ -241,7 +262,7 @@ impl<'a> State<'a> {
             }
             _ => {}
         }
-        if closes_p(name) || (name == "table" && self.no_quirks) {
+        if closes_p(name) || (name == "table" && self.tree.no_quirks) {
             self.close_p();
         }
         if heading(name)
@@ -252,7 +273,7 @@ impl<'a> State<'a> {
             self.pop();
         }
         if ends_frameset_ok(name) {
-            self.no_frameset = true;
+            self.tree.no_frameset = true;
         }
         true
     }
@@ -264,29 +285,29 @@ impl<'a> State<'a> {
             .is_some_and(|o| !o.foreign && !matches!(content(&o.name), Content::Markup));
         if raw {
             let noframes = self.current().is_some_and(|o| &*o.name == "noframes");
-            if self.mode == Mode::InFrameset && noframes {
+            if self.tree.mode == Mode::InFrameset && noframes {
                 self.noframes(text);
-            } else if noframes && !self.nested && !self.no_frameset {
+            } else if noframes && !self.tree.nested && !self.tree.no_frameset {
                 // Shown only if a frameset follows.
-                self.early_noframes.push(text.to_owned());
+                self.tree.early_noframes.push(text.to_owned());
             } else {
                 self.push_text(text, None);
             }
             return;
         }
         let words = text.contains(|c: char| !c.is_whitespace());
-        match self.mode {
+        match self.tree.mode {
             Mode::InFrameset => return,
-            Mode::BeforeHead | Mode::AfterHead if words => self.mode = Mode::InBody,
-            Mode::InHead if words && self.templates == 0 => {
+            Mode::BeforeHead | Mode::AfterHead if words => self.tree.mode = Mode::InBody,
+            Mode::InHead if words && self.tree.templates == 0 => {
                 self.close_head();
-                self.mode = Mode::InBody;
+                self.tree.mode = Mode::InBody;
             }
             Mode::BeforeHead | Mode::AfterHead => return,
             _ => {}
         }
         if words {
-            self.no_frameset = true;
+            self.tree.no_frameset = true;
         }
         // Text directly in a table is fostered out of it, before the table.
         let fostered = (words
@@ -303,8 +324,8 @@ impl<'a> State<'a> {
     /// A `frameset` replaces the body: the page's text is its `noframes` content, that
     /// before the frameset included.
     fn enter_frameset(&mut self) {
-        self.mode = Mode::InFrameset;
-        for text in std::mem::take(&mut self.early_noframes) {
+        self.tree.mode = Mode::InFrameset;
+        for text in std::mem::take(&mut self.tree.early_noframes) {
             self.noframes(&text);
         }
     }
@@ -312,13 +333,16 @@ impl<'a> State<'a> {
     /// A `frameset` page's `noframes` content, read as the page it stands for. Once: that page
     /// has no frameset, and its own `noframes` content is its text.
     fn noframes(&mut self, text: &str) {
-        if self.nested {
+        if self.tree.nested {
             self.push_text(text, None);
             return;
         }
         let mut inner = State {
             next_id: self.next_id,
-            nested: true,
+            tree: Tree {
+                nested: true,
+                ..Tree::default()
+            },
             ..State::default()
         };
         super::lexer::tokenize(text, &mut inner);

@@ -22,7 +22,7 @@ impl<'a> State<'a> {
     /// "in table" modes, where text and other elements are fostered out; a cell or caption
     /// means body rules inside it.
     fn table_context(&self) -> Option<usize> {
-        if self.tables == 0 {
+        if self.tree.tables == 0 {
             return None;
         }
         self.search(
@@ -98,7 +98,7 @@ impl<'a> State<'a> {
     }
 
     pub(super) fn close_p(&mut self) {
-        if self.paragraphs == 0 {
+        if self.tree.paragraphs == 0 {
             return;
         }
         if let Some(p) = self.in_scope(|o| &*o.name == "p", button_scope_boundary) {
