@@ -424,28 +424,68 @@ async fn a_clean_shutdown_checkpoints_the_embedded_store() {
     assert_eq!(logs, [0], "the log after the snapshot");
 }
 
+/// A `paraprint run` logging JSON at `level` into a pipe that a thread reads as it comes, so a
+/// worker that logs much never blocks on a full pipe.
+struct LoggingWorker {
+    child: std::process::Child,
+    logs: std::thread::JoinHandle<String>,
+}
+
+impl LoggingWorker {
+    fn start(world: &World, level: &str, extra_env: &[(&str, &str)]) -> Self {
+        let mut child = crate::support::paraprint_command()
+            .arg("run")
+            .envs(world.env())
+            .envs(extra_env.iter().copied())
+            .env("RUST_LOG", level)
+            .env("PARAPRINT_LOG__FORMAT", "json")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut err = child.stderr.take().unwrap();
+        let logs = std::thread::spawn(move || {
+            let mut logs = String::new();
+            err.read_to_string(&mut logs).unwrap();
+            logs
+        });
+        Self { child, logs }
+    }
+
+    /// SIGTERM; the exit code (`None` when it had not exited 10 s later and was killed) and
+    /// everything it logged.
+    async fn stop(mut self) -> (Option<i32>, String) {
+        std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        let mut code = None;
+        for _ in 0..100 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                code = status.code();
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if code.is_none() {
+            let _ = self.child.kill();
+            self.child.wait().unwrap();
+        }
+        (code, self.logs.join().unwrap())
+    }
+}
+
 /// A dead letter's log line names the message, so an operator can find it in the dead queue.
 #[tokio::test]
 async fn a_dead_letter_line_names_the_message() {
     let world = World::new();
-    let worker = crate::support::paraprint_command()
-        .arg("run")
-        .envs(world.env())
-        .env("RUST_LOG", "warn")
-        .env("PARAPRINT_LOG__FORMAT", "json")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let worker = LoggingWorker::start(&world, "warn", &[]);
     world
         .publish(&[br#"{"id":"no-source-42","body":"A body without a source."}"#.to_vec()])
         .await;
     world.wait_for(world.dead_queue(), 1, LONG).await;
-    let mut worker = worker;
-    let mut err = worker.stderr.take().unwrap();
-    assert_eq!(terminate(worker), Some(0));
-    let mut logs = String::new();
-    err.read_to_string(&mut logs).unwrap();
+    let (code, logs) = worker.stop().await;
+    assert_eq!(code, Some(0), "{logs}");
     let line = logs
         .lines()
         .find(|l| l.contains("Dead-lettered"))
@@ -456,52 +496,23 @@ async fn a_dead_letter_line_names_the_message() {
 }
 
 /// A publish the broker keeps returning (no queue bound to the output) is retried for as long
-/// as it takes, and said once for the outage at error, not once per attempt and article. (The
-/// logs are read while the worker runs: once lapin's warnings of a whole record per return
-/// filled the pipe and blocked the worker.)
+/// as it takes, and said once for the outage at error, not once per attempt and article. (Once
+/// lapin's warning with the whole record at each return filled the logs.)
 #[tokio::test]
 async fn a_failing_publish_is_logged_once_per_outage() {
     let mut world = World::new();
     world.settings.topology.output_queue = String::new();
-    let worker = crate::support::paraprint_command()
-        .arg("run")
-        .envs(world.env())
-        .env("RUST_LOG", "info")
-        .env("PARAPRINT_LOG__FORMAT", "json")
-        .env("PARAPRINT_WORKER__SHUTDOWN_DEADLINE_MS", "500")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let worker = LoggingWorker::start(
+        &world,
+        "info",
+        &[("PARAPRINT_WORKER__SHUTDOWN_DEADLINE_MS", "500")],
+    );
     let inputs: Vec<Vec<u8>> = unique_articles(3).into_iter().map(|(_, a)| a).collect();
     world.publish(&inputs).await;
     // Retries every 50 ms up to 1 s apart: a few dozen attempts in 3 s.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let mut worker = worker;
-    let mut err = worker.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut logs = String::new();
-        err.read_to_string(&mut logs).unwrap();
-        logs
-    });
-    std::process::Command::new("kill")
-        .args(["-TERM", &worker.id().to_string()])
-        .status()
-        .unwrap();
-    let mut exited = None;
-    for _ in 0..100 {
-        exited = worker.try_wait().unwrap();
-        if exited.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    if exited.is_none() {
-        worker.kill().unwrap();
-        worker.wait().unwrap();
-    }
-    let logs = reader.join().unwrap();
-    assert_eq!(exited.and_then(|s| s.code()), Some(0), "{logs}");
+    let (code, logs) = worker.stop().await;
+    assert_eq!(code, Some(0), "{logs}");
     let errors: Vec<&str> = logs.lines().filter(|l| l.contains("\"ERROR\"")).collect();
     assert_eq!(errors.len(), 1, "{logs}");
     assert!(errors[0].contains("Transient failure"), "{}", errors[0]);
