@@ -465,6 +465,20 @@ def peak_rss_mb(pid):
     return None
 
 
+def context_switches(pid):
+    """Voluntary and involuntary context switches so far, summed over the process's threads."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as f:
+                for line in f:
+                    if line.endswith("ctxt_switches:", 0, line.find(":") + 1):
+                        total += int(line.split()[1])
+        except OSError:
+            pass  # a thread that ended meanwhile
+    return total
+
+
 def machine_busy():
     """(busy, total) jiffies of all CPUs."""
     with open("/proc/stat") as f:
@@ -735,6 +749,7 @@ class Bench:
                 time.sleep(0.02)
             elapsed = now - started
             worker_cpu = cpu_seconds(child.pid)
+            switches = context_switches(child.pid)
             rss = peak_rss_mb(child.pid)
             after = self.cpu_sample()
             self.stop(log_path)
@@ -760,6 +775,7 @@ class Bench:
             "mb_per_s": self.stream_bytes / elapsed / 1e6,
             "worker_cpu_s": worker_cpu,
             "worker_cpu_ms_per_article": worker_cpu / n * 1e3,
+            "context_switches_per_article": switches / n,
             "broker_cpu_ms_per_article": broker_cpu / n * 1e3 if broker_cpu is not None else None,
             "redis_cpu_ms_per_article": redis_cpu / n * 1e3 if redis_cpu is not None else None,
             "machine_busy": busy,
@@ -776,6 +792,7 @@ class Bench:
         print(
             f"round {round_no:2} {variant:11} {result['articles_per_s']:8.0f} articles/s "
             f"{result['mb_per_s']:7.1f} MB/s  worker {result['worker_cpu_ms_per_article']:.3f} ms/article  "
+            f"{result['context_switches_per_article']:.2f} switches/article  "
             f"broker {result['broker_cpu_ms_per_article'] or 0:.3f} ms/article  "
             f"redis {result['redis_cpu_ms_per_article'] or 0:.3f} ms/article  busy {busy:.0%}  "
             f"other {result['other_cores']:.2f} cores  RSS {rss:.0f} MB",
@@ -931,6 +948,7 @@ class Bench:
                     "articles_per_s",
                     "mb_per_s",
                     "worker_cpu_ms_per_article",
+                    "context_switches_per_article",
                     "broker_cpu_ms_per_article",
                     "redis_cpu_ms_per_article",
                     "machine_busy",
@@ -940,20 +958,28 @@ class Bench:
             }
             summary[variant]["peak_rss_mb"] = max(r["peak_rss_mb"] for r in rows)
             summary[variant]["rounds"] = len(rows)
-        # Each paraprint round against the mean of the pass-through rounds on either side.
+        # Each paraprint round against the mean of the pass-through rounds on either side: its
+        # rate, its CPU per article and its context switches per article.
         for store in self.variants()[1:]:
-            ratios = []
+            ratios = {"ratio": [], "cpu_ratio": [], "switch_ratio": []}
             for r in self.rounds:
                 if r["variant"] != store:
                     continue
-                before = self.rounds[r["round"] - 1]
-                after = self.rounds[r["round"] + 1]
-                baseline = (before["articles_per_s"] + after["articles_per_s"]) / 2
+                around = (self.rounds[r["round"] - 1], self.rounds[r["round"] + 1])
+                baseline = statistics.mean(x["articles_per_s"] for x in around)
                 r["baseline_articles_per_s"] = baseline
                 r["ratio"] = r["articles_per_s"] / baseline
-                ratios.append(r["ratio"])
-            summary[store]["ratio"] = statistics.median(ratios)
-            summary[store]["ratios"] = ratios
+                r["cpu_ratio"] = r["worker_cpu_ms_per_article"] / statistics.mean(
+                    x["worker_cpu_ms_per_article"] for x in around
+                )
+                r["switch_ratio"] = r["context_switches_per_article"] / statistics.mean(
+                    x["context_switches_per_article"] for x in around
+                )
+                for key in ratios:
+                    ratios[key].append(r[key])
+            for key, values in ratios.items():
+                summary[store][key] = statistics.median(values)
+                summary[store][key + "s"] = values
         return summary
 
 
@@ -968,10 +994,11 @@ def markdown(bench, summary):
     out = []
     out.append(
         "| variant | articles/s | MB/s | p50 latency | p99 latency | peak RSS | worker CPU / article "
-        "| broker CPU / article | Redis CPU / article | machine busy (others, cores) "
-        "| ratio to pass-through (target) |"
+        "| context switches / article | broker CPU / article | Redis CPU / article "
+        "| machine busy (others, cores) | rate to pass-through (target) | CPU to pass-through "
+        "| context switches to pass-through |"
     )
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
     def ms(value):
         return f"{value:.3f} ms" if value is not None else ""
@@ -983,21 +1010,25 @@ def markdown(bench, summary):
             f"| {names[variant]} | {s['articles_per_s']:.0f} | {s['mb_per_s']:.1f} | "
             + (f"{lat['p50_ms']:.1f} ms | {lat['p99_ms']:.1f} ms | " if lat else "| | ")
             + f"{s['peak_rss_mb']:.0f} MB | {ms(s['worker_cpu_ms_per_article'])} | "
+            + f"{s['context_switches_per_article']:.2f} | "
             + f"{ms(s.get('broker_cpu_ms_per_article'))} | {ms(s.get('redis_cpu_ms_per_article'))} | "
-            + f"{s['machine_busy']:.0%} ({s['other_cores']:.2f}) | {ratio} |"
+            + f"{s['machine_busy']:.0%} ({s['other_cores']:.2f}) | {ratio} | "
+            + (f"{s['cpu_ratio']:.2f} | {s['switch_ratio']:.2f} |" if "cpu_ratio" in s else "| |")
         )
     out.append("")
     out.append(
         "| round | variant | articles/s | same-run pass-through baseline | ratio | seconds "
-        "| worker CPU s | peak RSS | others (cores) |"
+        "| worker CPU s | CPU ratio | context switches / article | peak RSS | others (cores) |"
     )
-    out.append("|---|---|---|---|---|---|---|---|---|")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in bench.rounds:
         baseline = f"{r['baseline_articles_per_s']:.0f}" if "baseline_articles_per_s" in r else ""
         ratio = f"{r['ratio']:.2f}" if "ratio" in r else ""
         out.append(
             f"| {r['round']} | {names[r['variant']]} | {r['articles_per_s']:.0f} | {baseline} | {ratio} | "
-            f"{r['seconds']:.1f} | {r['worker_cpu_s']:.1f} | {r['peak_rss_mb']:.0f} MB | {r['other_cores']:.2f} |"
+            f"{r['seconds']:.1f} | {r['worker_cpu_s']:.1f} | "
+            + (f"{r['cpu_ratio']:.2f}" if "cpu_ratio" in r else "")
+            + f" | {r['context_switches_per_article']:.2f} | {r['peak_rss_mb']:.0f} MB | {r['other_cores']:.2f} |"
         )
     if bench.latency:
         any_lat = next(iter(bench.latency.values()))

@@ -5,6 +5,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
+use metrics::{Counter, Histogram};
+
 use crate::article::{CleanRecord, InputError, RawArticle};
 use crate::clean::key::Key;
 use crate::clean::{Engine, Facts, Outcome, Prepared};
@@ -37,6 +39,14 @@ pub struct Cleaner {
     engine: Engine,
     store: Arc<dyn Store>,
     max_message_bytes: usize,
+    series: StoreSeries,
+}
+
+/// Store calls' latency and failures, resolved once (see `WorkerSeries`).
+#[derive(Clone)]
+struct StoreSeries {
+    seconds: Histogram,
+    failures: Counter,
 }
 
 impl Cleaner {
@@ -45,6 +55,10 @@ impl Cleaner {
             engine,
             store,
             max_message_bytes,
+            series: StoreSeries {
+                seconds: metrics::histogram!("paraprint_store_seconds"),
+                failures: metrics::counter!("paraprint_store_failures_total"),
+            },
         }
     }
 
@@ -95,7 +109,9 @@ impl Cleaner {
                 "HTML body has words outside its markup but no paragraph was extracted: all of it hidden, or an extractor bug."
             );
         }
-        let mut facts = timed(self.store.observe(&prepared.observation)).await?;
+        let mut facts = self
+            .timed(self.store.observe(&prepared.observation))
+            .await?;
         let redelivered = facts
             .previous
             .as_ref()
@@ -113,8 +129,8 @@ impl Cleaner {
             let entry = self.engine.index_entry(&prepared, &facts, &outcome);
             let observation = &prepared.observation;
             futures_util::try_join!(
-                timed(self.store.remember(observation, &outcome)),
-                timed(self.store.index(observation, &entry)),
+                self.timed(self.store.remember(observation, &outcome)),
+                self.timed(self.store.index(observation, &entry)),
             )?;
             if let Some(copy) = outcome.copy {
                 metrics::counter!("paraprint_copies_total", "method" => copy.method.as_str())
@@ -136,14 +152,14 @@ impl Cleaner {
         &self,
         candidates: &[String],
     ) -> Result<Vec<crate::clean::copies::Candidate>, StoreError> {
-        let mut originals = timed(self.store.originals(candidates)).await?;
+        let mut originals = self.timed(self.store.originals(candidates)).await?;
         for wait_ms in DECIDING_WAITS_MS {
             if !originals.iter().any(|c| c.deciding) {
                 break;
             }
             metrics::counter!("paraprint_copy_waits_total").increment(1);
             tokio::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
-            originals = timed(self.store.originals(candidates)).await?;
+            originals = self.timed(self.store.originals(candidates)).await?;
         }
         Ok(originals)
     }
@@ -189,7 +205,9 @@ impl Cleaner {
             contents: observation.contents.iter().map(Key::brief).collect(),
         };
         for other in others {
-            let Some(first) = timed(self.store.meet(&observation.article_id, other, &mine)).await?
+            let Some(first) = self
+                .timed(self.store.meet(&observation.article_id, other, &mine))
+                .await?
             else {
                 continue;
             };
@@ -223,7 +241,7 @@ impl Cleaner {
     ) -> Result<Outcome, StoreError> {
         let mut facts = std::borrow::Cow::Borrowed(facts);
         while let Some(holder) = outcome.duplicate_of.clone() {
-            if let Some(id) = timed(self.store.article_id(&holder)).await? {
+            if let Some(id) = self.timed(self.store.article_id(&holder)).await? {
                 outcome.duplicate_of = Some(id);
                 break;
             }
@@ -235,6 +253,20 @@ impl Cleaner {
             outcome = self.engine.decide(prepared, &facts);
         }
         Ok(outcome)
+    }
+
+    /// A store call, its latency and failures recorded.
+    async fn timed<T>(
+        &self,
+        call: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let started = Instant::now();
+        let result = call.await;
+        self.series.seconds.record(started.elapsed().as_secs_f64());
+        if result.is_err() {
+            self.series.failures.increment(1);
+        }
+        result
     }
 
     /// The store, for health checks and size reports.
@@ -250,14 +282,3 @@ impl Cleaner {
 /// Pauses before asking again about a candidate still being decided: 635 ms at most in all,
 /// far longer than a decision takes, and far shorter than a stopped worker's mark lasts.
 const DECIDING_WAITS_MS: [u64; 7] = [5, 10, 20, 40, 80, 160, 320];
-
-/// A store call, its latency and failures recorded.
-async fn timed<T>(call: impl Future<Output = Result<T, StoreError>>) -> Result<T, StoreError> {
-    let started = Instant::now();
-    let result = call.await;
-    metrics::histogram!("paraprint_store_seconds").record(started.elapsed().as_secs_f64());
-    if result.is_err() {
-        metrics::counter!("paraprint_store_failures_total").increment(1);
-    }
-    result
-}

@@ -7,6 +7,7 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::Parser;
+use tokio::runtime::{Builder, Runtime};
 
 use cli::{Cli, Command};
 use paraprint::commands::{self, clean::Output};
@@ -17,10 +18,12 @@ use paraprint::config;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli).await {
+    match config::load(cli.config.as_deref())
+        .map_err(anyhow::Error::from)
+        .and_then(|loaded| runtime(&cli.command, &loaded.settings)?.block_on(run(cli, loaded)))
+    {
         Ok(code) => code,
         Err(e) => {
             eprintln!("paraprint: {e:#}");
@@ -29,8 +32,23 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let loaded = config::load(cli.config.as_deref())?;
+/// `run` on `worker.threads` threads: one thread by default, so that a delivery is taken,
+/// cleaned, published and acked without hand-offs between threads (BENCHMARKS.md, "Cost per
+/// article"). The other commands on tokio's default.
+fn runtime(command: &Command, settings: &config::Settings) -> std::io::Result<Runtime> {
+    let mut builder = match (command, settings.worker.threads) {
+        (Command::Run, 1) => Builder::new_current_thread(),
+        (Command::Run, threads) => {
+            let mut builder = Builder::new_multi_thread();
+            builder.worker_threads(threads);
+            builder
+        }
+        _ => Builder::new_multi_thread(),
+    };
+    builder.enable_all().build()
+}
+
+async fn run(cli: Cli, loaded: config::Loaded) -> anyhow::Result<ExitCode> {
     // RUST_LOG overrides log.level: a filter that would silence every line is refused the same.
     if let Some(why) = std::env::var("RUST_LOG")
         .ok()

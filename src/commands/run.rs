@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use metrics_exporter_prometheus::PrometheusHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::cleaner::Cleaner;
@@ -16,21 +17,27 @@ use crate::telemetry::server::{self, Readiness};
 pub async fn main(settings: Settings) -> anyhow::Result<ExitCode> {
     let shutdown = CancellationToken::new();
     tokio::spawn(on_signals(shutdown.clone()));
+    // Installed first: the series handles the cleaner and the worker resolve once are then real.
+    let recorder = (!settings.metrics.listen.is_empty()).then(|| {
+        let handle = crate::telemetry::metrics::install();
+        tokio::spawn(upkeep(handle.clone(), shutdown.clone()));
+        handle
+    });
     let cleaner = Cleaner::from_settings(&settings, Arc::new(SystemClock))?;
     check_store(&settings, cleaner.store().as_ref()).await?;
     let readiness = Arc::new(Readiness::default());
-    let server = if settings.metrics.listen.is_empty() {
-        None
-    } else {
+    let server = if let Some(recorder) = recorder {
         let listener = server::bind(&settings.metrics.listen).await?;
         Some(tokio::spawn(server::serve(
             listener,
-            crate::telemetry::metrics::install(),
+            recorder,
             readiness.clone(),
             cleaner.store().clone(),
             cleaner.engine().clone(),
             shutdown.clone(),
         )))
+    } else {
+        None
     };
     let store = cleaner.store().clone();
     let result = crate::worker::run(Arc::new(settings), cleaner, readiness, shutdown.clone()).await;
@@ -70,6 +77,20 @@ async fn check_store(settings: &Settings, store: &dyn Store) -> anyhow::Result<(
                 "The state store does not answer at start: not ready, holding articles until it does."
             );
             Ok(())
+        }
+    }
+}
+
+/// Folds the histograms' samples into their buckets every few seconds. Each sample is kept until
+/// then, and scrapes do it too, but a worker nobody scrapes would otherwise grow by every
+/// sample it ever recorded.
+async fn upkeep(recorder: PrometheusHandle, shutdown: CancellationToken) {
+    let mut every = tokio::time::interval(Duration::from_secs(5));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = every.tick() => recorder.run_upkeep(),
+            _ = shutdown.cancelled() => return,
         }
     }
 }

@@ -64,6 +64,9 @@ pub struct WorkerSettings {
     pub retry_initial_ms: u64,
     /// Largest retry delay, in milliseconds.
     pub retry_max_ms: u64,
+    /// Threads that clean articles: 1 runs the whole worker on one thread (lapin's I/O has its
+    /// own), the cheapest per article; more let one process use more cores.
+    pub threads: usize,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

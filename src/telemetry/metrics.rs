@@ -4,10 +4,13 @@
 //! Code anywhere in the crate records through `metrics::counter!` and friends; without an
 //! installed recorder (tests, offline commands) those calls cost nothing.
 
-use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
-use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
+use metrics::{
+    Counter, Gauge, Histogram, SharedString, Unit, describe_counter, describe_gauge,
+    describe_histogram,
+};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 /// Latency buckets, in seconds: a store or publish round trip on a LAN is a millisecond or
@@ -150,31 +153,124 @@ fn describe() {
     );
 }
 
-/// Per-source label values with bounded cardinality: the first `limit` sources seen get their
-/// own value, every later one is [`OTHER_SOURCE`].
-pub struct SourceLabels {
-    limit: usize,
-    named: Mutex<HashSet<String>>,
+/// The worker's own series, resolved once: recording through a handle is an atomic operation,
+/// where `counter!` and friends look the series up in the registry (hashing its name and labels,
+/// allocating label values) at every call. Resolve them after [`install`]: handles taken
+/// without a recorder record nothing.
+pub struct WorkerSeries {
+    pub received: Counter,
+    pub redelivered: Counter,
+    pub in_flight: Gauge,
+    pub article_seconds: Histogram,
+    pub publish_confirm_seconds: Histogram,
+    sources: SourceSeries,
 }
 
-impl SourceLabels {
-    pub fn new(limit: usize) -> SourceLabels {
-        SourceLabels {
-            limit,
-            named: Mutex::new(HashSet::new()),
+impl WorkerSeries {
+    pub fn new(source_limit: usize) -> WorkerSeries {
+        WorkerSeries {
+            received: metrics::counter!("paraprint_articles_received_total"),
+            redelivered: metrics::counter!("paraprint_redelivered_total"),
+            in_flight: metrics::gauge!("paraprint_in_flight"),
+            article_seconds: metrics::histogram!("paraprint_article_seconds"),
+            publish_confirm_seconds: metrics::histogram!("paraprint_publish_confirm_seconds"),
+            sources: SourceSeries {
+                limit: source_limit,
+                named: Mutex::new(HashMap::new()),
+                other: OnceLock::new(),
+            },
         }
     }
 
-    pub fn label(&self, source: &str) -> String {
-        let mut named = self.named.lock().expect("source labels lock");
-        if named.contains(source) {
-            return source.to_string();
+    /// The series of one source (of [`OTHER_SOURCE`] past `metrics.source_labels` sources).
+    pub fn source(&self, source: &str) -> Arc<Source> {
+        self.sources.get(source)
+    }
+}
+
+/// Per-source series with bounded cardinality: the first `limit` sources seen get their own
+/// label value, every later one is [`OTHER_SOURCE`].
+struct SourceSeries {
+    limit: usize,
+    named: Mutex<HashMap<String, Arc<Source>>>,
+    other: OnceLock<Arc<Source>>,
+}
+
+impl SourceSeries {
+    fn get(&self, source: &str) -> Arc<Source> {
+        let mut named = self.named.lock().expect("source series lock");
+        if let Some(series) = named.get(source) {
+            return series.clone();
         }
         if named.len() < self.limit {
-            named.insert(source.to_string());
-            return source.to_string();
+            let series = Arc::new(Source::new(source));
+            named.insert(source.to_string(), series.clone());
+            return series;
         }
-        OTHER_SOURCE.to_string()
+        drop(named);
+        self.other
+            .get_or_init(|| Arc::new(Source::new(OTHER_SOURCE)))
+            .clone()
+    }
+}
+
+/// One source's series.
+pub struct Source {
+    label: SharedString,
+    clean: Counter,
+    duplicate: Counter,
+    kept: Counter,
+    /// By (reason, rule): resolved when first met.
+    dropped: Mutex<HashMap<(&'static str, &'static str), Counter>>,
+}
+
+impl Source {
+    fn new(label: &str) -> Source {
+        let label = SharedString::from(label.to_string());
+        let articles = |status: &'static str| metrics::counter!("paraprint_articles_total", "status" => status, "source" => label.clone());
+        Source {
+            clean: articles("clean"),
+            duplicate: articles("duplicate"),
+            kept: metrics::counter!("paraprint_paragraphs_kept_total", "source" => label.clone()),
+            dropped: Mutex::new(HashMap::new()),
+            label,
+        }
+    }
+
+    /// The label value: the source's name, or [`OTHER_SOURCE`].
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// One published article: its status, the paragraphs it kept, and each dropped one's reason
+    /// and rule.
+    pub fn count(
+        &self,
+        duplicate: bool,
+        kept: usize,
+        dropped: impl Iterator<Item = (&'static str, &'static str)>,
+    ) {
+        if duplicate {
+            &self.duplicate
+        } else {
+            &self.clean
+        }
+        .increment(1);
+        self.kept.increment(kept as u64);
+        let mut series = self.dropped.lock().expect("dropped series lock");
+        for (reason, rule) in dropped {
+            series
+                .entry((reason, rule))
+                .or_insert_with(|| {
+                    metrics::counter!(
+                        "paraprint_paragraphs_dropped_total",
+                        "reason" => reason,
+                        "rule" => rule,
+                        "source" => self.label.clone()
+                    )
+                })
+                .increment(1);
+        }
     }
 }
 
@@ -184,10 +280,12 @@ mod tests {
 
     #[test]
     fn sources_past_the_limit_are_other() {
-        let labels = SourceLabels::new(2);
-        assert_eq!(labels.label("a"), "a");
-        assert_eq!(labels.label("b"), "b");
-        assert_eq!(labels.label("c"), OTHER_SOURCE);
-        assert_eq!(labels.label("a"), "a");
+        let series = WorkerSeries::new(2);
+        assert_eq!(series.source("a").label(), "a");
+        assert_eq!(series.source("b").label(), "b");
+        assert_eq!(series.source("c").label(), OTHER_SOURCE);
+        assert_eq!(series.source("d").label(), OTHER_SOURCE);
+        assert_eq!(series.source("a").label(), "a");
+        assert!(Arc::ptr_eq(&series.source("c"), &series.source("d")));
     }
 }

@@ -11,7 +11,7 @@ use futures_util::FutureExt;
 use tracing::{debug, error, info, warn};
 
 use super::{Backoff, Context, SessionError};
-use crate::article::{ErrorCode, InputError};
+use crate::article::{ErrorCode, InputError, Status};
 use crate::broker::{self, Inbound, Message, PublishError};
 use crate::cleaner::{CleanError, Cleaned};
 use crate::store::StoreError;
@@ -59,26 +59,23 @@ async fn process(delivery: &Inbound, context: &Context) -> Result<(), SessionErr
                 &Message::record(&record),
             )
             .await?;
-            let source = context.sources.label(&record.article.source);
-            metrics::counter!("paraprint_articles_total", "status" => status, "source" => source.clone())
-                .increment(1);
-            for dropped in &record.dropped {
-                metrics::counter!(
-                    "paraprint_paragraphs_dropped_total",
-                    "reason" => dropped.reason,
-                    "rule" => dropped.rule.unwrap_or(""),
-                    "source" => source.clone()
-                )
-                .increment(1);
-            }
-            metrics::counter!("paraprint_paragraphs_kept_total", "source" => source)
-                .increment(counts.kept as u64);
+            context.series.source(&record.article.source).count(
+                record.status == Status::Duplicate,
+                counts.kept,
+                record
+                    .dropped
+                    .iter()
+                    .map(|d| (d.reason, d.rule.unwrap_or(""))),
+            );
             debug!(id = %record.article.id, status, kept = counts.kept, dropped = counts.dropped, "Cleaned article.");
         }
         Err(e) => dead_letter(delivery, context, &e).await?,
     }
     delivery.ack().await?;
-    metrics::histogram!("paraprint_article_seconds").record(started.elapsed().as_secs_f64());
+    context
+        .series
+        .article_seconds
+        .record(started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -134,7 +131,10 @@ async fn publish(
         let _ = blocked.wait_for(|b| !*b).await;
         let started = Instant::now();
         let result = context.publisher.publish(exchange, routing_key, message).await;
-        metrics::histogram!("paraprint_publish_confirm_seconds").record(started.elapsed().as_secs_f64());
+        context
+            .series
+            .publish_confirm_seconds
+            .record(started.elapsed().as_secs_f64());
         match result {
             Ok(()) => Ok(Ok(())),
             Err(PublishError::Channel(e)) => Ok(Err(e)),

@@ -19,7 +19,7 @@ use tracing::{info, warn};
 use crate::broker::{self, OpenError, Publisher, TopologyError};
 use crate::cleaner::Cleaner;
 use crate::config::Settings;
-use crate::telemetry::metrics::SourceLabels;
+use crate::telemetry::metrics::WorkerSeries;
 use crate::telemetry::server::Readiness;
 
 mod backoff;
@@ -69,7 +69,7 @@ pub async fn run(
     readiness: Arc<Readiness>,
     shutdown: CancellationToken,
 ) -> Result<(), TopologyError> {
-    let sources = Arc::new(SourceLabels::new(settings.metrics.source_labels));
+    let series = Arc::new(WorkerSeries::new(settings.metrics.source_labels));
     let mut backoff = Backoff::new(
         settings.worker.retry_initial_ms,
         settings.worker.retry_max_ms,
@@ -80,7 +80,7 @@ pub async fn run(
             settings: &settings,
             cleaner: &cleaner,
             readiness: &readiness,
-            sources: &sources,
+            series: &series,
         };
         match session.run(&shutdown).await {
             Ok(()) => return Ok(()),
@@ -110,8 +110,8 @@ pub(crate) struct Context {
     blocked: watch::Receiver<bool>,
     /// Tasks currently retrying a transient failure; while any is, no new delivery is taken.
     retrying: watch::Sender<usize>,
-    /// Bounded `source` label values for per-source series.
-    sources: Arc<SourceLabels>,
+    /// The series each article is counted in.
+    series: Arc<WorkerSeries>,
 }
 
 /// What one broker session needs from the worker.
@@ -119,7 +119,7 @@ struct Session<'a> {
     settings: &'a Arc<Settings>,
     cleaner: &'a Cleaner,
     readiness: &'a Readiness,
-    sources: &'a Arc<SourceLabels>,
+    series: &'a Arc<WorkerSeries>,
 }
 
 /// Marks the worker not consuming when a session ends, however it ends.
@@ -155,7 +155,7 @@ impl Session<'_> {
             publisher: session.publisher.clone(),
             blocked: session.blocked.clone(),
             retrying,
-            sources: self.sources.clone(),
+            series: self.series.clone(),
         });
         self.readiness.set_consuming(true);
         let _consuming = ConsumingGuard(self.readiness);
@@ -165,7 +165,7 @@ impl Session<'_> {
         let budget = budget::Budget::new(settings.limits.in_flight_bytes);
         loop {
             let paused = *blocked_rx.borrow() || *retrying_rx.borrow() > 0 || budget.full();
-            metrics::gauge!("paraprint_in_flight").set(tasks.len() as f64);
+            self.series.in_flight.set(tasks.len() as f64);
             tokio::select! {
                 biased;
                 _ = shutdown.cancelled() => break,
@@ -178,9 +178,9 @@ impl Session<'_> {
                 }
                 next = session.consumer.next(), if !paused => match next {
                     Some(Ok(delivery)) => {
-                        metrics::counter!("paraprint_articles_received_total").increment(1);
+                        self.series.received.increment(1);
                         if delivery.redelivered() {
-                            metrics::counter!("paraprint_redelivered_total").increment(1);
+                            self.series.redelivered.increment(1);
                         }
                         let held = budget.take(delivery.data().len());
                         let context = context.clone();
