@@ -31,6 +31,7 @@ pub(super) async fn handle(delivery: Inbound, context: Arc<Context>) -> Result<(
             );
             metrics::counter!("paraprint_crashes_total").increment(1);
             delivery.reject().await?;
+            context.acks.settled(delivery.tag());
             Ok(())
         }
     }
@@ -51,27 +52,24 @@ async fn process(delivery: &Inbound, context: &Context) -> Result<(), SessionErr
             let record = context.cleaner.record(&cleaned);
             let counts = record.counts();
             let status = record.status.as_str();
-            let routing_key = broker::record_routing_key(record.status);
-            publish(
-                context,
-                &topology.output_exchange,
-                routing_key,
-                &Message::record(&record),
-            )
-            .await?;
-            context.series.source(&record.article.source).count(
-                record.status == Status::Duplicate,
-                counts.kept,
-                record
-                    .dropped
-                    .iter()
-                    .map(|d| (d.reason, d.rule.unwrap_or(""))),
-            );
             debug!(id = %record.article.id, status, kept = counts.kept, dropped = counts.dropped, "Cleaned article.");
+            let duplicate = record.status == Status::Duplicate;
+            let routing_key = broker::record_routing_key(record.status);
+            let message = Message::record(&record);
+            let source = context.series.source(&record.article.source);
+            let dropped: Vec<_> = (record.dropped.iter())
+                .map(|d| (d.reason, d.rule.unwrap_or("")))
+                .collect();
+            // What the article took to clean is let go before the confirm is awaited: the
+            // deliveries in flight then hold their records' bytes, not their paragraphs' keys.
+            drop(record);
+            drop(cleaned);
+            publish(context, &topology.output_exchange, routing_key, &message).await?;
+            source.count(duplicate, counts.kept, dropped.into_iter());
         }
         Err(e) => dead_letter(delivery, context, &e).await?,
     }
-    delivery.ack().await?;
+    context.acks.done(delivery.tag(), delivery.held());
     context
         .series
         .article_seconds
