@@ -39,7 +39,8 @@ pub struct RawArticle {
     pub body: String,
     pub title: Option<String>,
     pub content_type: ContentType,
-    /// Every top-level field in input order, verbatim; `body` is skipped when rendering.
+    /// The fields a record carries through: the top-level ones in input order, verbatim,
+    /// without the body and the reserved names.
     fields: Vec<(String, Box<RawValue>)>,
 }
 
@@ -64,10 +65,10 @@ impl RawArticle {
                 ),
             )
         })?;
-        let RawObject(fields) = serde_json::from_str(text).map_err(|e| {
+        let RawObject(fields) = serde_json::from_str::<RawObject>(text).map_err(|e| {
             InputError::new(ErrorCode::MalformedJson, format!("not a JSON object: {e}"))
         })?;
-        let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| &**v);
+        let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
 
         let id = required_string(field("id"), "id", "a string of 1 to 255 bytes")?;
         if id.is_empty() || id.len() > MAX_ID_BYTES {
@@ -101,6 +102,12 @@ impl RawArticle {
                 "body: expected some non-whitespace text, found none",
             ));
         }
+        // Only the carried fields are kept: the body (most of the message) is not copied again.
+        let fields = fields
+            .into_iter()
+            .filter(|(k, _)| k != "body" && !RESERVED_FIELDS.contains(&k.as_str()))
+            .map(|(k, v)| (k, v.to_owned()))
+            .collect();
         Ok(RawArticle {
             id,
             source,
@@ -113,10 +120,7 @@ impl RawArticle {
 
     /// The carried-through fields, in input order, without the body and the reserved names.
     pub fn carried_fields(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.fields
-            .iter()
-            .filter(|(k, _)| k != "body" && !RESERVED_FIELDS.contains(&k.as_str()))
-            .map(|(k, v)| (k.as_str(), &**v))
+        self.fields.iter().map(|(k, v)| (k.as_str(), &**v))
     }
 }
 
@@ -221,7 +225,7 @@ fn nesting(json: &str) -> usize {
 
 /// A name that occurs twice. A few fields (every real article) are compared pairwise, with no
 /// allocation; many go through a set, so 100,000 fields do not cost 10^10 comparisons.
-fn duplicate_name(fields: &[(String, Box<RawValue>)]) -> Option<&str> {
+fn duplicate_name<'a>(fields: &'a [(String, &RawValue)]) -> Option<&'a str> {
     if fields.len() <= 32 {
         return fields.iter().enumerate().find_map(|(i, (key, _))| {
             fields[..i]
@@ -239,19 +243,20 @@ fn duplicate_name(fields: &[(String, Box<RawValue>)]) -> Option<&str> {
 
 /// A top-level JSON object as its fields in order, values verbatim. Duplicate names are
 /// rejected: which of two `id`s is meant cannot be guessed safely.
-struct RawObject(Vec<(String, Box<RawValue>)>);
+/// Values are borrowed from the message's text.
+struct RawObject<'a>(Vec<(String, &'a RawValue)>);
 
-impl<'de> serde::Deserialize<'de> for RawObject {
+impl<'de> serde::Deserialize<'de> for RawObject<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct ObjectVisitor;
         impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = RawObject;
+            type Value = RawObject<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject, A::Error> {
-                let mut fields: Vec<(String, Box<RawValue>)> = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, Box<RawValue>>()? {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject<'de>, A::Error> {
+                let mut fields: Vec<(String, &'de RawValue)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
                     if nesting(value.get()) > MAX_NESTING {
                         return Err(de::Error::custom(format!(
                             "field {key:?} nests arrays and objects deeper than {MAX_NESTING} \
