@@ -31,7 +31,6 @@ pub(super) async fn handle(delivery: Inbound, context: Arc<Context>) -> Result<(
             );
             metrics::counter!("paraprint_crashes_total").increment(1);
             delivery.reject().await?;
-            context.acks.settled(delivery.tag());
             Ok(())
         }
     }
@@ -69,7 +68,7 @@ async fn process(delivery: &Inbound, context: &Context) -> Result<(), SessionErr
         }
         Err(e) => dead_letter(delivery, context, &e).await?,
     }
-    context.acks.done(delivery.tag(), delivery.held());
+    delivery.ack().await?;
     context
         .series
         .article_seconds
