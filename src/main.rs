@@ -32,13 +32,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// `run` on `worker.threads` threads: one thread by default, so that a delivery is taken,
-/// cleaned, published and acked without hand-offs between threads (BENCHMARKS.md, "Cost per
-/// article"). The other commands on tokio's default.
+/// `run` on `worker.threads` threads (0, the default: one per core; 1: everything on one
+/// thread, without hand-offs between threads, BENCHMARKS.md "Cost per article"). The other
+/// commands on tokio's default.
 fn runtime(command: &Command, settings: &config::Settings) -> std::io::Result<Runtime> {
     let mut builder = match (command, settings.worker.threads) {
         (Command::Run, 1) => Builder::new_current_thread(),
-        (Command::Run, threads) => {
+        (Command::Run, threads) if threads > 1 => {
             let mut builder = Builder::new_multi_thread();
             builder.worker_threads(threads);
             builder

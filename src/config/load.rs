@@ -267,9 +267,6 @@ fn validate(s: &Settings) -> Result<(), ConfigError> {
     if s.amqp.prefetch == 0 {
         return fail("amqp.prefetch must be at least 1");
     }
-    if s.worker.threads == 0 {
-        return fail("worker.threads must be at least 1");
-    }
     if s.worker.retry_initial_ms == 0 || s.worker.retry_max_ms < s.worker.retry_initial_ms {
         return fail("worker.retry_initial_ms must be at least 1 and at most worker.retry_max_ms");
     }
