@@ -36,7 +36,7 @@ pub struct Cleaned {
 
 #[derive(Clone)]
 pub struct Cleaner {
-    engine: Engine,
+    engine: Arc<Engine>,
     store: Arc<dyn Store>,
     max_message_bytes: usize,
     series: StoreSeries,
@@ -52,7 +52,7 @@ struct StoreSeries {
 impl Cleaner {
     pub fn new(engine: Engine, store: Arc<dyn Store>, max_message_bytes: usize) -> Cleaner {
         Cleaner {
-            engine,
+            engine: Arc::new(engine),
             store,
             max_message_bytes,
             series: StoreSeries {
@@ -93,14 +93,29 @@ impl Cleaner {
         &self.engine
     }
 
-    /// Validates and cleans one raw message.
+    /// Validates and cleans one raw message. A message of [`OFF_THREAD_BYTES`] or more is
+    /// parsed and split on tokio's blocking pool: on a one-thread worker (`worker.threads = 1`)
+    /// the runtime's thread must stay free for the connections' heartbeats and the other
+    /// deliveries' acks while a page of megabytes is taken apart.
     pub async fn clean(&self, bytes: &[u8]) -> Result<Cleaned, CleanError> {
-        let article = RawArticle::parse(bytes, self.max_message_bytes)?;
-        self.clean_article(article).await
+        let prepared = if bytes.len() < OFF_THREAD_BYTES {
+            prepare(&self.engine, bytes, self.max_message_bytes)?
+        } else {
+            let (engine, bytes, limit) =
+                (self.engine.clone(), bytes.to_vec(), self.max_message_bytes);
+            tokio::task::spawn_blocking(move || prepare(&engine, &bytes, limit))
+                .await
+                .unwrap_or_else(|failed| std::panic::resume_unwind(failed.into_panic()))?
+        };
+        self.clean_prepared(prepared).await
     }
 
     pub async fn clean_article(&self, article: RawArticle) -> Result<Cleaned, CleanError> {
         let prepared = self.engine.prepare(article)?;
+        self.clean_prepared(prepared).await
+    }
+
+    async fn clean_prepared(&self, prepared: Prepared) -> Result<Cleaned, CleanError> {
         if prepared.extraction_missed_text {
             metrics::counter!("paraprint_html_extraction_empty_total").increment(1);
             tracing::warn!(
@@ -277,6 +292,18 @@ impl Cleaner {
     pub fn record<'a>(&self, cleaned: &'a Cleaned) -> CleanRecord<'a> {
         self.engine.record(&cleaned.prepared, &cleaned.outcome)
     }
+}
+
+/// Messages this large are prepared off the runtime's threads (a typical article is 5–100 KiB;
+/// at this size a release build prepares an HTML page in a few milliseconds).
+const OFF_THREAD_BYTES: usize = 256 << 10;
+
+fn prepare(
+    engine: &Engine,
+    bytes: &[u8],
+    max_message_bytes: usize,
+) -> Result<Prepared, InputError> {
+    engine.prepare(RawArticle::parse(bytes, max_message_bytes)?)
 }
 
 /// Pauses before asking again about a candidate still being decided: 635 ms at most in all,

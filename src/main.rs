@@ -32,8 +32,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// `run` on `worker.threads` threads (0, the default: one per core; 1: everything on one
-/// thread, without hand-offs between threads, BENCHMARKS.md "Cost per article"). The other
+/// `run` on `worker.threads` threads (1, the default: everything on one thread, without
+/// hand-offs between threads, BENCHMARKS.md "Cost per article"; 0: one per core). The other
 /// commands on tokio's default.
 fn runtime(command: &Command, settings: &config::Settings) -> std::io::Result<Runtime> {
     let mut builder = match (command, settings.worker.threads) {

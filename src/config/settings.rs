@@ -64,8 +64,8 @@ pub struct WorkerSettings {
     pub retry_initial_ms: u64,
     /// Largest retry delay, in milliseconds.
     pub retry_max_ms: u64,
-    /// Threads that clean articles: 0 one per core; 1 the whole worker on one thread (lapin's
-    /// I/O has its own), the fewest context switches, but a long clean then delays heartbeats.
+    /// Threads the worker runs on: 1 (the default) the whole worker on one thread (lapin's I/O
+    /// has its own; large messages are prepared on a blocking thread); 0 one per core.
     pub threads: usize,
 }
 

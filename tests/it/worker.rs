@@ -155,12 +155,15 @@ async fn shutdown_mid_stream_loses_nothing() {
     );
 
     let second = world.start_worker(cleaner);
-    world.wait_for(world.output_queue(), 3000, LONG).await;
+    let mut records = world.take_every_id(world.output_queue(), 3000, LONG).await;
     second.stop(LONG).await;
-    assert_eq!(world.ready(world.input_queue()).await, 0);
-    let records = world.drain(world.output_queue()).await;
-    let by_id = records_by_id(&records);
-    assert_eq!(by_id.len(), 3000, "every article has a record");
+    records.extend(world.drain(world.output_queue()).await);
+    assert_eq!(
+        records_by_id(&records).len(),
+        3000,
+        "every article has a record"
+    );
+    world.assert_left_inputs_have_records(&records).await;
 }
 
 /// A record that cannot be routed is a failure, never counted as delivered: the input stays
@@ -252,18 +255,19 @@ async fn sigkill_mid_stream_loses_nothing() {
     );
 
     let second = spawn_worker_process(&world, &[]);
-    world.wait_for(world.output_queue(), 3000, LONG).await;
-    world.wait_for_empty(world.input_queue(), LONG).await;
+    let mut records = world.take_every_id(world.output_queue(), 3000, LONG).await;
     assert_eq!(
         terminate(second),
         Some(0),
         "SIGTERM ends the worker cleanly"
     );
-
-    assert_eq!(world.ready(world.input_queue()).await, 0);
-    let records = world.drain(world.output_queue()).await;
-    let by_id = records_by_id(&records);
-    assert_eq!(by_id.len(), 3000, "every article has a record");
+    records.extend(world.drain(world.output_queue()).await);
+    assert_eq!(
+        records_by_id(&records).len(),
+        3000,
+        "every article has a record"
+    );
+    world.assert_left_inputs_have_records(&records).await;
 }
 
 /// `paraprint publish` puts every non-blank line into the input queue, confirmed.

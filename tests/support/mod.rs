@@ -315,6 +315,41 @@ impl World {
         }
     }
 
+    /// Takes records from `queue` as they come until `n` distinct ids have one; the records
+    /// taken, duplicates included. A count of messages is not enough: an article redelivered
+    /// after a stop or a crash has two (byte-identical) records while another may still be
+    /// waiting for its first.
+    pub async fn take_every_id(&self, queue: &str, n: usize, timeout: Duration) -> Vec<Message> {
+        let start = Instant::now();
+        let mut taken = Vec::new();
+        loop {
+            taken.extend(self.drain(queue).await);
+            let ids = records_by_id(&taken).len();
+            if ids >= n {
+                return taken;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "{queue} holds records of {ids} of {n} articles after {timeout:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// After the workers stopped: what is left in the input is only what already has a record
+    /// among `records` (deliveries returned at the stop, redelivered copies of done work), so
+    /// nothing was lost. Takes those inputs off the queue.
+    pub async fn assert_left_inputs_have_records(&self, records: &[Message]) {
+        let by_id = records_by_id(records);
+        for left in self.drain(self.input_queue()).await {
+            let id = left.message_id().expect("inputs carry message_id");
+            assert!(
+                by_id.contains_key(&id),
+                "input {id} went back to the queue without a record"
+            );
+        }
+    }
+
     /// Takes and acks every message in `queue`.
     pub async fn drain(&self, queue: &str) -> Vec<Message> {
         let conn = connect().await;
