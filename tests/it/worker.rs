@@ -2,7 +2,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::common;
-use crate::support::{World, records_by_id, spawn_worker_process, terminate, unique_articles};
+use crate::support::{World, spawn_worker_process, terminate, unique_articles};
 
 const LONG: Duration = Duration::from_secs(120);
 
@@ -155,15 +155,9 @@ async fn shutdown_mid_stream_loses_nothing() {
     );
 
     let second = world.start_worker(cleaner);
-    let mut records = world.take_every_id(world.output_queue(), 3000, LONG).await;
+    let records = world.take_every_id(world.output_queue(), 3000, LONG).await;
     second.stop(LONG).await;
-    records.extend(world.drain(world.output_queue()).await);
-    assert_eq!(
-        records_by_id(&records).len(),
-        3000,
-        "every article has a record"
-    );
-    world.assert_left_inputs_have_records(&records).await;
+    world.assert_nothing_lost_after_stop(records, 3000).await;
 }
 
 /// A record that cannot be routed is a failure, never counted as delivered: the input stays
@@ -255,19 +249,13 @@ async fn sigkill_mid_stream_loses_nothing() {
     );
 
     let second = spawn_worker_process(&world, &[]);
-    let mut records = world.take_every_id(world.output_queue(), 3000, LONG).await;
+    let records = world.take_every_id(world.output_queue(), 3000, LONG).await;
     assert_eq!(
         terminate(second),
         Some(0),
         "SIGTERM ends the worker cleanly"
     );
-    records.extend(world.drain(world.output_queue()).await);
-    assert_eq!(
-        records_by_id(&records).len(),
-        3000,
-        "every article has a record"
-    );
-    world.assert_left_inputs_have_records(&records).await;
+    world.assert_nothing_lost_after_stop(records, 3000).await;
 }
 
 /// `paraprint publish` puts every non-blank line into the input queue, confirmed.

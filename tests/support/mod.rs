@@ -336,11 +336,14 @@ impl World {
         }
     }
 
-    /// After the workers stopped: what is left in the input is only what already has a record
-    /// among `records` (deliveries returned at the stop, redelivered copies of done work), so
-    /// nothing was lost. Takes those inputs off the queue.
-    pub async fn assert_left_inputs_have_records(&self, records: &[Message]) {
-        let by_id = records_by_id(records);
+    /// After the workers stopped, with `records` taken from the output so far: the rest of the
+    /// output taken too, every one of the `n` articles has a record (duplicates byte-identical),
+    /// and what is left in the input is only what already has one (deliveries returned at the
+    /// stop, redelivered copies of done work): nothing was lost. Empties both queues.
+    pub async fn assert_nothing_lost_after_stop(&self, mut records: Vec<Message>, n: usize) {
+        records.extend(self.drain(self.output_queue()).await);
+        let by_id = records_by_id(&records);
+        assert_eq!(by_id.len(), n, "every article has a record");
         for left in self.drain(self.input_queue()).await {
             let id = left.message_id().expect("inputs carry message_id");
             assert!(
