@@ -665,3 +665,53 @@ async fn the_line_cache_changes_no_record() {
     );
     assert_eq!(plain.engine().line_cache().entries, 0);
 }
+
+/// The one-pass read of a message (the body read into its text as the object is read) gives
+/// what reading every value verbatim first gives: the same article, or the same failure with
+/// the same words, on every hostile message, each cut short, and generated objects.
+#[test]
+fn one_pass_read_agrees_with_the_verbatim_read() {
+    use paraprint::article::RawArticle;
+    let agree = |bytes: &[u8]| {
+        for limit in [usize::MAX, bytes.len() / 2] {
+            assert_eq!(
+                format!("{:?}", RawArticle::parse(bytes, limit)),
+                format!("{:?}", RawArticle::parse_verbatim(bytes, limit)),
+                "{}",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(200)])
+            );
+        }
+    };
+    for nasty in common::nasty::nasty_inputs() {
+        agree(&nasty.bytes);
+        agree(&nasty.bytes[..nasty.bytes.len() / 2]);
+    }
+    let values = [
+        r#""text""#,
+        r#""a \"quoted\"\n\u00e9 line""#,
+        r#""\ud800 lone""#,
+        r#""""#,
+        r#""   ""#,
+        "null",
+        "3",
+        "true",
+        r#"["p"]"#,
+        r#"{"p": 1}"#,
+        r#""<p>x</p>""#,
+    ];
+    for body in values {
+        for title in values {
+            for layout in [
+                format!(r#"{{"id": "a", "source": "s", "body": {body}, "title": {title}}}"#),
+                format!(r#"{{"body": {body}, "id": "a", "source": "s", "body": {title}}}"#),
+                format!(r#"{{"body": {body}, "source": "s", "id": {title}}}"#),
+                format!(
+                    r#"{{"id": "a", "source": "s", "content_type": "text/html", "body": {body}, "x": [{title}]}}"#
+                ),
+                format!(r#"{{"id": "a", "source": "s", "body": {body}}} {title}"#),
+            ] {
+                agree(layout.as_bytes());
+            }
+        }
+    }
+}

@@ -47,6 +47,22 @@ pub struct RawArticle {
 impl RawArticle {
     /// Validates one message. Never panics; every failure names its code and field.
     pub fn parse(bytes: &[u8], max_bytes: usize) -> Result<RawArticle, InputError> {
+        Self::check(bytes, max_bytes, Body::Inline)
+            .or_else(|_| Self::check(bytes, max_bytes, Body::Raw))
+    }
+
+    /// [`RawArticle::parse`] with every value read verbatim first: the reference the one-pass
+    /// read is checked against (tests, fuzzing).
+    #[doc(hidden)]
+    pub fn parse_verbatim(bytes: &[u8], max_bytes: usize) -> Result<RawArticle, InputError> {
+        Self::check(bytes, max_bytes, Body::Raw)
+    }
+
+    /// `Body::Inline` reads a string body into its text in the one pass over the message (the
+    /// body is most of it), and fails on anything else: then `Body::Raw`, which reads every
+    /// value verbatim first, finds which failure it is and names it. Both accept the same
+    /// messages and make the same article of them.
+    fn check(bytes: &[u8], max_bytes: usize, read_body: Body) -> Result<RawArticle, InputError> {
         if bytes.len() > max_bytes {
             return Err(InputError::new(
                 ErrorCode::TooLarge,
@@ -65,10 +81,10 @@ impl RawArticle {
                 ),
             )
         })?;
-        let RawObject(fields) = serde_json::from_str::<RawObject>(text).map_err(|e| {
+        let RawObject { fields, body } = RawObject::parse(text, read_body).map_err(|e| {
             InputError::new(ErrorCode::MalformedJson, format!("not a JSON object: {e}"))
         })?;
-        let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
+        let field = |name: &str| fields.iter().find(|(k, _)| k == name).and_then(|(_, v)| *v);
 
         let id = required_string(field("id"), "id", "a string of 1 to 255 bytes")?;
         if id.is_empty() || id.len() > MAX_ID_BYTES {
@@ -87,7 +103,10 @@ impl RawArticle {
                 "source: expected a non-empty string, found only whitespace",
             ));
         }
-        let body = required_string(field("body"), "body", "a string")?;
+        let body = match body {
+            Some(body) => body,
+            None => required_string(field("body"), "body", "a string")?,
+        };
         for name in ["title", "url", "published_at", "language"] {
             optional_string(field(name), name)?;
         }
@@ -106,7 +125,7 @@ impl RawArticle {
         let fields = fields
             .into_iter()
             .filter(|(k, _)| k != "body" && !RESERVED_FIELDS.contains(&k.as_str()))
-            .map(|(k, v)| (k, v.to_owned()))
+            .filter_map(|(k, v)| Some((k, v?.to_owned())))
             .collect();
         Ok(RawArticle {
             id,
@@ -225,7 +244,7 @@ fn nesting(json: &str) -> usize {
 
 /// A name that occurs twice. A few fields (every real article) are compared pairwise, with no
 /// allocation; many go through a set, so 100,000 fields do not cost 10^10 comparisons.
-fn duplicate_name<'a>(fields: &'a [(String, &RawValue)]) -> Option<&'a str> {
+fn duplicate_name<'a>(fields: &'a [(String, Option<&RawValue>)]) -> Option<&'a str> {
     if fields.len() <= 32 {
         return fields.iter().enumerate().find_map(|(i, (key, _))| {
             fields[..i]
@@ -241,36 +260,60 @@ fn duplicate_name<'a>(fields: &'a [(String, &RawValue)]) -> Option<&'a str> {
         .find(|key| !names.insert(*key))
 }
 
-/// A top-level JSON object as its fields in order, values verbatim. Duplicate names are
-/// rejected: which of two `id`s is meant cannot be guessed safely.
-/// Values are borrowed from the message's text.
-struct RawObject<'a>(Vec<(String, &'a RawValue)>);
+/// How [`RawObject`] reads the `body` field.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// Into its text, as it is read: a body that is not a valid string fails the object.
+    Inline,
+    /// Verbatim, like every other field.
+    Raw,
+}
 
-impl<'de> serde::Deserialize<'de> for RawObject<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = RawObject<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
+/// A top-level JSON object as its fields in order, values verbatim (borrowed from the message's
+/// text), except a body read inline (its value then `None`, its text in `body`). Duplicate
+/// names are rejected: which of two `id`s is meant cannot be guessed safely.
+struct RawObject<'a> {
+    fields: Vec<(String, Option<&'a RawValue>)>,
+    body: Option<String>,
+}
+
+impl<'de> RawObject<'de> {
+    fn parse(text: &'de str, read_body: Body) -> serde_json::Result<RawObject<'de>> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let object = deserializer.deserialize_map(ObjectVisitor(read_body))?;
+        deserializer.end()?;
+        Ok(object)
+    }
+}
+
+struct ObjectVisitor(Body);
+
+impl<'de> Visitor<'de> for ObjectVisitor {
+    type Value = RawObject<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject<'de>, A::Error> {
+        let mut fields: Vec<(String, Option<&'de RawValue>)> = Vec::new();
+        let mut body = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if self.0 == Body::Inline && key == "body" && body.is_none() {
+                body = Some(map.next_value::<String>()?);
+                fields.push((key, None));
+                continue;
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawObject<'de>, A::Error> {
-                let mut fields: Vec<(String, &'de RawValue)> = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
-                    if nesting(value.get()) > MAX_NESTING {
-                        return Err(de::Error::custom(format!(
-                            "field {key:?} nests arrays and objects deeper than {MAX_NESTING} \
-                             levels, more than JSON parsers downstream accept"
-                        )));
-                    }
-                    fields.push((key, value));
-                }
-                if let Some(key) = duplicate_name(&fields) {
-                    return Err(de::Error::custom(format!("duplicate field {key:?}")));
-                }
-                Ok(RawObject(fields))
+            let value: &'de RawValue = map.next_value()?;
+            if nesting(value.get()) > MAX_NESTING {
+                return Err(de::Error::custom(format!(
+                    "field {key:?} nests arrays and objects deeper than {MAX_NESTING} \
+                     levels, more than JSON parsers downstream accept"
+                )));
             }
+            fields.push((key, Some(value)));
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        if let Some(key) = duplicate_name(&fields) {
+            return Err(de::Error::custom(format!("duplicate field {key:?}")));
+        }
+        Ok(RawObject { fields, body })
     }
 }
