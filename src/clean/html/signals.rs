@@ -32,19 +32,25 @@ pub(super) fn landmark(
         "header" if !in_article => Some(Landmark::Header),
         "body" | "html" | "main" | "article" => None,
         _ => {
-            let names = || {
-                attrs
-                    .iter()
-                    .filter(|(key, _)| {
-                        key.eq_ignore_ascii_case("id") || key.eq_ignore_ascii_case("class")
-                    })
-                    .map(|(_, value)| &**value)
-            };
-            if names().any(names_comments) {
-                Some(Landmark::Comments)
-            } else if names().any(names_footer) {
+            // One pass over the names; a comment section's name wins over a footer's, a
+            // footer's over a sidebar's.
+            let (mut footer, mut sidebar) = (false, false);
+            let names = attrs
+                .iter()
+                .filter(|(key, _)| {
+                    key.eq_ignore_ascii_case("id") || key.eq_ignore_ascii_case("class")
+                })
+                .flat_map(|(_, value)| value.split_ascii_whitespace());
+            for name in names {
+                if names_comments(name) {
+                    return Some(Landmark::Comments);
+                }
+                footer = footer || names_footer(name);
+                sidebar = sidebar || names_sidebar(name);
+            }
+            if footer {
                 Some(Landmark::Footer)
-            } else if names().any(names_sidebar) {
+            } else if sidebar {
                 Some(Landmark::Aside)
             } else {
                 None
@@ -56,44 +62,42 @@ pub(super) fn landmark(
 /// An id or class that names a comment section: a whole class name or id that begins with
 /// "comment" or "disqus" ("comments", "comment-list", "disqus_thread") or is "replies". Words
 /// inside longer names ("f_comments_on", a feature flag on `<body>`) do not count.
-fn names_comments(value: &str) -> bool {
-    value.split_ascii_whitespace().any(|name| {
-        starts_with_ignore_case(name, "comment")
-            || starts_with_ignore_case(name, "disqus")
-            || name.eq_ignore_ascii_case("replies")
-    })
+fn names_comments(name: &str) -> bool {
+    starts_with_ignore_case(name, "comment")
+        || starts_with_ignore_case(name, "disqus")
+        || name.eq_ignore_ascii_case("replies")
 }
 
 /// A class name or id that names a footer: "footer", "site-footer", "footer_links".
-fn names_footer(value: &str) -> bool {
-    value.split_ascii_whitespace().any(|name| {
-        let name = name.as_bytes();
-        name.len() >= 6
-            && (name[..6].eq_ignore_ascii_case(b"footer")
-                || name.len() >= 7
-                    && (name[name.len() - 7..].eq_ignore_ascii_case(b"-footer")
-                        || name[name.len() - 7..].eq_ignore_ascii_case(b"_footer")))
-    })
+fn names_footer(name: &str) -> bool {
+    let name = name.as_bytes();
+    name.len() >= 6
+        && (name[..6].eq_ignore_ascii_case(b"footer")
+            || name.len() >= 7
+                && (name[name.len() - 7..].eq_ignore_ascii_case(b"-footer")
+                    || name[name.len() - 7..].eq_ignore_ascii_case(b"_footer")))
 }
 
 /// A class name or id that names a sidebar, the `<aside>` of pages written before it:
 /// "sidebar", "sidebar2", "sidebar-left", "left-sidebar". Layout flags on a wrapper
 /// ("has-sidebar", "with-sidebar", "no-sidebar") name the page, not a sidebar.
-fn names_sidebar(value: &str) -> bool {
-    value.split_ascii_whitespace().any(|name| {
-        [
-            "sidebar",
-            "left-sidebar",
-            "right-sidebar",
-            "left_sidebar",
-            "right_sidebar",
-        ]
-        .iter()
-        .any(|prefix| {
-            starts_with_ignore_case(name, prefix)
-                    // A word of its own: "sidebar2", "sidebar-left", "sidebarWrap", not "sidebarless".
-                    && !name[prefix.len()..].starts_with(|c: char| c.is_ascii_lowercase())
-        })
+fn names_sidebar(name: &str) -> bool {
+    // Every prefix below begins with one of these letters and is 7 bytes or longer.
+    if name.len() < 7 || !matches!(name.as_bytes()[0] | 0x20, b's' | b'l' | b'r') {
+        return false;
+    }
+    [
+        "sidebar",
+        "left-sidebar",
+        "right-sidebar",
+        "left_sidebar",
+        "right_sidebar",
+    ]
+    .iter()
+    .any(|prefix| {
+        starts_with_ignore_case(name, prefix)
+            // A word of its own: "sidebar2", "sidebar-left", "sidebarWrap", not "sidebarless".
+            && !name[prefix.len()..].starts_with(|c: char| c.is_ascii_lowercase())
     })
 }
 
