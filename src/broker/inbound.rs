@@ -16,6 +16,11 @@ impl Inbound {
         &self.delivery.data
     }
 
+    /// Its delivery tag: its place among the deliveries of its channel.
+    pub fn tag(&self) -> u64 {
+        self.delivery.delivery_tag
+    }
+
     /// The broker delivered it before (to us or to another consumer).
     pub fn redelivered(&self) -> bool {
         self.delivery.redelivered

@@ -31,6 +31,7 @@ pub(super) async fn handle(delivery: Inbound, context: Arc<Context>) -> Result<(
             );
             metrics::counter!("paraprint_crashes_total").increment(1);
             delivery.reject().await?;
+            context.acks.settled(delivery.tag());
             Ok(())
         }
     }
@@ -68,7 +69,7 @@ async fn process(delivery: &Inbound, context: &Context) -> Result<(), SessionErr
         }
         Err(e) => dead_letter(delivery, context, &e).await?,
     }
-    delivery.ack().await?;
+    context.acks.done(delivery.tag(), delivery.held());
     context
         .series
         .article_seconds

@@ -22,6 +22,7 @@ use crate::config::Settings;
 use crate::telemetry::metrics::WorkerSeries;
 use crate::telemetry::server::Readiness;
 
+mod acks;
 mod backoff;
 mod budget;
 mod delivery;
@@ -112,6 +113,8 @@ pub(crate) struct Context {
     retrying: watch::Sender<usize>,
     /// The series each article is counted in.
     series: Arc<WorkerSeries>,
+    /// Deliveries not acked yet; done ones are acked together.
+    acks: acks::Acks,
 }
 
 /// What one broker session needs from the worker.
@@ -156,7 +159,10 @@ impl Session<'_> {
             blocked: session.blocked.clone(),
             retrying,
             series: self.series.clone(),
+            acks: acks::Acks::default(),
         });
+        let acker = context.acks.run();
+        tokio::pin!(acker);
         self.readiness.set_consuming(true);
         let _consuming = ConsumingGuard(self.readiness);
         info!(queue = %settings.topology.input_queue, prefetch = settings.amqp.prefetch, "Consuming.");
@@ -171,6 +177,7 @@ impl Session<'_> {
                 _ = shutdown.cancelled() => break,
                 Some(e) = session.errors.recv() => return Err(e.into()),
                 Some(done) = tasks.join_next(), if !tasks.is_empty() => done??,
+                e = &mut acker => return Err(e.into()),
                 // A closed watch (its connection gone) fails the pattern and disables the branch.
                 Ok(()) = blocked_rx.changed() => {}
                 Ok(()) = retrying_rx.changed() => {
@@ -183,6 +190,7 @@ impl Session<'_> {
                             self.series.redelivered.increment(1);
                         }
                         let held = budget.take(delivery.data().len());
+                        context.acks.taken(delivery.tag());
                         let context = context.clone();
                         tasks.spawn(async move {
                             let _held = held;
@@ -211,6 +219,10 @@ impl Session<'_> {
                     warn!(unfinished = tasks.len(), "Shutdown deadline passed; unfinished articles go back to the queue.");
                     break;
                 }
+                e = &mut acker => {
+                    warn!(error = %e, "Lost the channel while finishing; unacked articles go back to the queue.");
+                    break;
+                }
                 done = tasks.join_next() => match done {
                     None => break,
                     Some(Ok(Err(e))) => warn!(error = %e, "An in-flight article could not finish; it goes back to the queue."),
@@ -219,6 +231,9 @@ impl Session<'_> {
             }
         }
         tasks.abort_all();
+        if let Err(e) = context.acks.flush().await {
+            warn!(error = %e, "Could not ack the last articles; they go back to the queue.");
+        }
         info!("Stopped.");
         Ok(())
     }
