@@ -98,7 +98,8 @@ impl Cleaner {
     /// the runtime's thread must stay free for the connections' heartbeats and the other
     /// deliveries' acks while a page of megabytes is taken apart.
     pub async fn clean(&self, bytes: &[u8]) -> Result<Cleaned, CleanError> {
-        let prepared = if bytes.len() < OFF_THREAD_BYTES {
+        // A message over the limit is refused at once, not copied to be refused elsewhere.
+        let prepared = if !(OFF_THREAD_BYTES..=self.max_message_bytes).contains(&bytes.len()) {
             prepare(&self.engine, bytes, self.max_message_bytes)?
         } else {
             let (engine, bytes, limit) =

@@ -48,7 +48,6 @@ impl RawArticle {
     /// Validates one message. Never panics; every failure names its code and field.
     pub fn parse(bytes: &[u8], max_bytes: usize) -> Result<RawArticle, InputError> {
         Self::check(bytes, max_bytes, Body::Inline)
-            .or_else(|_| Self::check(bytes, max_bytes, Body::Raw))
     }
 
     /// [`RawArticle::parse`] with every value read verbatim first: the reference the one-pass
@@ -58,10 +57,8 @@ impl RawArticle {
         Self::check(bytes, max_bytes, Body::Raw)
     }
 
-    /// `Body::Inline` reads a string body into its text in the one pass over the message (the
-    /// body is most of it), and fails on anything else: then `Body::Raw`, which reads every
-    /// value verbatim first, finds which failure it is and names it. Both accept the same
-    /// messages and make the same article of them.
+    /// Both ways of reading the body accept the same messages, make the same article of them
+    /// and name the same failure ([`Body`]).
     fn check(bytes: &[u8], max_bytes: usize, read_body: Body) -> Result<RawArticle, InputError> {
         if bytes.len() > max_bytes {
             return Err(InputError::new(
@@ -263,7 +260,9 @@ fn duplicate_name<'a>(fields: &'a [(String, Option<&RawValue>)]) -> Option<&'a s
 /// How [`RawObject`] reads the `body` field.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Body {
-    /// Into its text, as it is read: a body that is not a valid string fails the object.
+    /// Into its text as the object is read, in one pass over the message (the body is most of
+    /// it). An object that fails so (a body that is not a valid string, or any other fault) is
+    /// read again `Raw`, which finds the failure and names it.
     Inline,
     /// Verbatim, like every other field.
     Raw,
@@ -279,10 +278,16 @@ struct RawObject<'a> {
 
 impl<'de> RawObject<'de> {
     fn parse(text: &'de str, read_body: Body) -> serde_json::Result<RawObject<'de>> {
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let object = deserializer.deserialize_map(ObjectVisitor(read_body))?;
-        deserializer.end()?;
-        Ok(object)
+        let read = |read_body| {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let object = deserializer.deserialize_map(ObjectVisitor(read_body))?;
+            deserializer.end()?;
+            Ok(object)
+        };
+        match read_body {
+            Body::Inline => read(Body::Inline).or_else(|_| read(Body::Raw)),
+            Body::Raw => read(Body::Raw),
+        }
     }
 }
 
