@@ -52,14 +52,14 @@ def context_switches(pid):
     return total
 
 
-def pass_through(ceiling, stream, n):
+def pass_through(ceiling, stream, n, extra=()):
     env = dict(os.environ, CEILING_IN_TYPE="quorum", CEILING_OUT_TYPE="quorum")
     subprocess.run([ceiling, "setup"], capture_output=True, env=env, check=True)
     for q in ("bench.in", "bench.out.q"):
         subprocess.run(["rabbitmqctl", "-q", "purge_queue", q], capture_output=True, check=True)
     subprocess.run([ceiling, "load", "--file", stream, "--count", str(n)], capture_output=True, check=True, env=env)
     child = subprocess.Popen(
-        [ceiling, "worker", "--prefetch", "250", "--expect", str(n)], stdout=subprocess.PIPE, text=True, env=env
+        [ceiling, "worker", "--prefetch", "250", "--expect", str(n), *extra], stdout=subprocess.PIPE, text=True, env=env
     )
     out = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
