@@ -10,6 +10,7 @@
 //! - [`cleaner`]: the three steps (prepare, store, decide) as the commands run them.
 //! - [`config`]: settings in layers (built-in defaults, a file, environment variables).
 //! - [`eval`]: cleaning quality scored against labelled truth.
+//! - [`page`]: what an article says about itself (date, authors, headline, language).
 //! - [`audit`]: the delivery promise checked from what went in and what came out.
 //! - [`broker`]: everything that speaks AMQP; no other module talks to the broker client.
 //! - [`worker`]: the consuming loop, from delivery to ack, and what each failure leads to.
@@ -26,6 +27,7 @@ pub mod cleaner;
 pub mod commands;
 pub mod config;
 pub mod eval;
+pub mod page;
 pub mod store;
 pub mod telemetry;
 pub mod worker;

@@ -153,7 +153,7 @@ async fn a_copy_names_an_original_and_says_why() {
     )
     .await;
     assert_eq!(original["copy"], Value::Null);
-    assert_eq!(original["record_format"], 3);
+    assert_eq!(original["record_format"], 4);
     // First copy: a word changed in the first sentence of every paragraph, and an update.
     let mut edited: Vec<String> = story
         .paragraphs

@@ -15,7 +15,7 @@ pub enum ContentType {
 }
 
 /// Names the record sets itself; an input field with one of these names is replaced.
-pub const RESERVED_FIELDS: [&str; 10] = [
+pub const RESERVED_FIELDS: [&str; 11] = [
     "paragraphs",
     "status",
     "duplicate_of",
@@ -23,6 +23,7 @@ pub const RESERVED_FIELDS: [&str; 10] = [
     "fingerprint",
     "dropped",
     "repairs",
+    "page",
     "counts",
     "format",
     "record_format",
@@ -137,6 +138,13 @@ impl RawArticle {
     /// The carried-through fields, in input order, without the body and the reserved names.
     pub fn carried_fields(&self) -> impl Iterator<Item = (&str, &RawValue)> {
         self.fields.iter().map(|(k, v)| (k.as_str(), &**v))
+    }
+
+    /// The input's `url`, when it is a string.
+    pub fn url(&self) -> Option<String> {
+        self.carried_fields()
+            .find(|(k, _)| *k == "url")
+            .and_then(|(_, v)| serde_json::from_str::<String>(v.get()).ok())
     }
 }
 

@@ -4,11 +4,12 @@ use serde::ser::{SerializeMap, Serializer};
 
 use super::RawArticle;
 use crate::clean::copies::CopyEvidence;
+use crate::page::Page;
 
 /// Version of the record's shape, for consumers: 1 had no `copy` and no `record_format`
-/// (records before it carry neither); 2 added both; 3 added `repairs`. Additive changes bump
-/// it.
-pub const RECORD_FORMAT: u32 = 3;
+/// (records before it carry neither); 2 added both; 3 added `repairs`; 4 added `page`.
+/// Additive changes bump it.
+pub const RECORD_FORMAT: u32 = 4;
 
 /// Whether a record's article is new content or a copy of an earlier one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +62,8 @@ pub struct CleanRecord<'a> {
     /// How broken HTML was read to recover the article (`Extraction::repairs`): empty for
     /// almost every page.
     pub repairs: &'a [&'static str],
+    /// What the article says about itself ([`crate::page`]).
+    pub page: Page,
     pub format: u32,
 }
 
@@ -90,6 +93,7 @@ impl CleanRecord<'_> {
             map.serialize_entry("fingerprint", &self.fingerprint)?;
             map.serialize_entry("dropped", &self.dropped)?;
             map.serialize_entry("repairs", &self.repairs)?;
+            map.serialize_entry("page", &self.page)?;
             map.serialize_entry("counts", &self.counts())?;
             map.serialize_entry("format", &self.format)?;
             map.serialize_entry("record_format", &RECORD_FORMAT)?;

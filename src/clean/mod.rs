@@ -141,6 +141,9 @@ pub struct Prepared {
     /// What the HTML was read otherwise than a browser would, to recover the article
     /// ([`html::Extraction::repairs`]); empty for plain text.
     pub repairs: Vec<&'static str>,
+    /// What the article says about itself, all but its language, which depends on the kept
+    /// text ([`Engine::record`]).
+    pub page: crate::page::Page,
 }
 
 /// A part of the title that may be its headline.
@@ -292,7 +295,12 @@ impl Engine {
                 }
             }
         }
+        let page = prepared
+            .page
+            .clone()
+            .with_language(paragraphs.iter().copied());
         CleanRecord {
+            page,
             article: &prepared.article,
             paragraphs,
             status: outcome.status(),

@@ -9,20 +9,24 @@ use super::key::{self, Key};
 use super::lines::LineFacts;
 use super::{Engine, HeadlineCandidate, Observation, Para, Prepared, html, paragraph};
 use crate::article::{ContentType, ErrorCode, InputError, RawArticle};
+use crate::page;
 
 impl Engine {
     /// Step 1: split and key (pure). Fails only for more than `max_paragraphs` paragraphs.
     pub fn prepare(&self, article: RawArticle) -> Result<Prepared, InputError> {
         let mut extraction_missed_text = false;
         let mut repairs = Vec::new();
+        let mut page_facts = page::Facts::default();
         let (extracted, signals) = match article.content_type {
             ContentType::PlainText => (None, Vec::new()),
             ContentType::Html => {
                 let html::Extraction {
                     blocks,
                     repairs: done,
+                    page,
                 } = html::extract_page(&article.body);
                 repairs = done;
+                page_facts = page;
                 extraction_missed_text = blocks.is_empty() && html::has_words(&article.body);
                 let text = blocks
                     .iter()
@@ -51,6 +55,7 @@ impl Engine {
                 ),
             ));
         }
+        let page = page::read(&page_facts, article.url().as_deref(), &lines);
         let title_parts: Vec<key::ParagraphKeys> = article
             .title
             .as_deref()
@@ -177,6 +182,7 @@ impl Engine {
             observation,
             extraction_missed_text,
             repairs,
+            page,
         })
     }
 }

@@ -154,6 +154,9 @@ fn explain(cleaner: &Cleaner, cleaned: &Cleaned, out: &mut impl Write) -> io::Re
         record.paragraphs.len(),
         cleaned.prepared.paras.len()
     )?;
+    for (field, value, source) in record.page.explain() {
+        writeln!(out, "  page.{field:<14} {value}  [{source}]")?;
+    }
     let mut drops = cleaned.outcome.drops.iter().peekable();
     for (index, para) in cleaned.prepared.paras.iter().enumerate() {
         let fate = match drops.next_if(|d| d.index as usize == index) {

@@ -9,6 +9,7 @@
 //! construction's own state is `tree::Tree`.
 
 mod lexer;
+mod page;
 mod signals;
 mod state;
 mod tree;
@@ -147,6 +148,8 @@ pub struct Extraction {
     /// page. A browser shows the whole page as that element's text (and so, for a title,
     /// nothing); it was closed at once instead, as libxml2-based extractors do.
     pub repairs: Vec<&'static str>,
+    /// What the page says about itself: its `meta` tags, JSON-LD, title, times and bylines.
+    pub page: crate::page::Facts,
 }
 
 /// [`extract`], saying what was repaired.
@@ -159,6 +162,7 @@ pub fn extract_page(html: &str) -> Extraction {
     Extraction {
         blocks,
         repairs: std::mem::take(&mut state.repairs),
+        page: state.page.finish(),
     }
 }
 

@@ -5,8 +5,9 @@
 
 use std::borrow::Cow;
 
-use super::lexer::Visitor;
-use super::{Block, BlockSignals, Landmark, Role, is_void, role, signals, tree};
+use super::lexer::{Content, Visitor, content};
+use super::{Block, BlockSignals, Landmark, Role, is_void, page, role, signals, tree};
+use crate::page::facts::Place;
 
 /// One open element, with what it contributes to the blocks inside it.
 pub(super) struct Open<'a> {
@@ -28,6 +29,8 @@ pub(super) struct Open<'a> {
     /// [`State::ignored`] before this element opened: what decides whether text fostered out
     /// of a table shows.
     pub(super) ignored_outside: usize,
+    /// The page's facts want its text ([`page::Collector`]).
+    pub(super) capture: bool,
 }
 
 #[derive(Default)]
@@ -51,6 +54,8 @@ pub(super) struct State<'a> {
     pub(super) path: Vec<(u32, u32)>,
     pub(super) next_id: u32,
     pub(super) blocks: Vec<Block>,
+    /// What the page says about itself, read in the same walk.
+    pub(super) page: page::Collector,
 }
 
 impl<'a> State<'a> {
@@ -170,6 +175,15 @@ impl<'a> State<'a> {
         } else {
             is_void(&name)
         };
+        let capture = !foreign
+            && self
+                .page
+                .open(self.next_id + 1, &name, attrs, void, || Place {
+                    in_article: self.articles > 0,
+                    in_landmark: self.landmarks > 0
+                        && self.stack.iter().any(|o| o.landmark.is_some()),
+                    blocks_before: self.blocks.len(),
+                });
         if void {
             return false;
         }
@@ -204,6 +218,7 @@ impl<'a> State<'a> {
             math,
             boxless,
             ignored_outside: self.ignored,
+            capture,
         };
         self.apply(&open, 1);
         self.stack.push(open);
@@ -273,6 +288,9 @@ impl<'a> Visitor<'a> for State<'a> {
         attrs: &[(&str, Cow<'_, str>)],
         self_closing: bool,
     ) -> bool {
+        if &*name == "html" {
+            self.page.html(attrs);
+        }
         self.start_tag(name, attrs, self_closing)
     }
 
@@ -281,6 +299,13 @@ impl<'a> Visitor<'a> for State<'a> {
     }
 
     fn text(&mut self, text: &str) {
+        if self.page.capturing_any() {
+            let raw = self
+                .stack
+                .last()
+                .is_some_and(|o| !o.foreign && !matches!(content(&o.name), Content::Markup));
+            self.page.text(text, raw);
+        }
         self.text_token(text);
     }
 

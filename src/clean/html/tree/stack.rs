@@ -170,6 +170,9 @@ impl<'a> State<'a> {
     /// Takes one element off the stack, wherever it is.
     fn remove(&mut self, at: usize) {
         let open = self.stack.remove(at);
+        if open.capture {
+            self.page.close(open.id);
+        }
         match role(&open.name) {
             _ if open.foreign || open.boxless => {}
             Role::Block => self.flush(),

@@ -1,0 +1,440 @@
+//! What an article says about itself: publication date, authors, headline, language, canonical
+//! address and site name, read from the page (its `meta` tags, JSON-LD, `<time>` elements,
+//! byline, dateline and address) or from a plain-text article's first lines. A field nothing
+//! reliable gives is `None`: never a guess dressed as a fact.
+//!
+//! [`facts`] are collected in the same walk as the paragraphs (`clean::html`); [`read`]
+//! chooses among them in the order README.md's table gives; the language is chosen last, from
+//! the kept text ([`Page::with_language`]).
+
+pub mod date;
+pub mod facts;
+mod jsonld;
+mod language;
+mod names;
+
+pub use facts::Facts;
+
+/// One field's value and where it came from (`clean --explain` shows it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found<T> {
+    pub value: T,
+    pub source: String,
+}
+
+fn found<T>(value: T, source: impl Into<String>) -> Option<Found<T>> {
+    Some(Found {
+        value,
+        source: source.into(),
+    })
+}
+
+/// The record's `page` object.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Page {
+    /// ISO 8601: a date-time with its offset when the page gives one, else the day.
+    pub published_at: Option<Found<String>>,
+    pub authors: Option<Found<Vec<String>>>,
+    pub headline: Option<Found<String>>,
+    /// A BCP 47 tag; set by [`Page::with_language`].
+    pub language: Option<Found<String>>,
+    pub canonical_url: Option<Found<String>>,
+    pub site_name: Option<Found<String>>,
+    /// What the page declares its language to be, for [`Page::with_language`].
+    declared_language: Option<Found<String>>,
+}
+
+/// `meta` names of a publication date, most specific first.
+const PUBLISHED_METAS: &[&str] = &[
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "article.published",
+    "published_time",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "sailthru.date",
+    "parsely-pub-date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "citation_publication_date",
+    "citation_date",
+    "article_date_original",
+    "original-publish-date",
+    "cxenseparse:recs:publishtime",
+];
+
+/// `meta` names of authors. `article:author` is often a profile's address: names only count.
+const AUTHOR_METAS: &[&str] = &[
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "citation_author",
+    "og:article:author",
+    "cxenseparse:author",
+    "article:author_name",
+];
+
+const SITE_METAS: &[&str] = &["og:site_name", "application-name", "publisher"];
+
+const DECLARED_LANGUAGE_METAS: &[&str] =
+    &["content-language", "language", "og:locale", "dc.language"];
+
+/// Most words of a line read for a dateline or byline.
+const DATELINE_MAX_WORDS: usize = 25;
+/// How many blocks after the headline (or from the top, without one) a dateline is looked for.
+const DATELINE_REACH: usize = 8;
+
+/// A page's fields, all but its language, from its `facts`, its input `url` and its text
+/// `lines` (HTML blocks or plain-text paragraphs, in order).
+pub fn read(facts: &Facts, url: Option<&str>, lines: &[&str]) -> Page {
+    let ld = jsonld::read_scripts(&facts.json_ld).unwrap_or_default();
+    let site_name = facts
+        .meta(SITE_METAS)
+        .and_then(|(n, v)| found(clean(v), format!("meta {n}")))
+        .or_else(|| {
+            ld.publisher
+                .clone()
+                .and_then(|p| found(p, "json-ld publisher"))
+        })
+        .filter(|f| !f.value.is_empty());
+    let site = site_name.as_ref().map(|f| f.value.as_str());
+
+    let canonical_url = facts
+        .canonical
+        .as_deref()
+        .and_then(|c| absolute(c, url))
+        .and_then(|c| found(c, "link rel=canonical"))
+        .or_else(|| {
+            facts
+                .meta(&["og:url"])
+                .and_then(|(_, v)| absolute(v, url))
+                .and_then(|c| found(c, "meta og:url"))
+        })
+        .or_else(|| {
+            ld.url
+                .as_deref()
+                .and_then(|u| absolute(u, url))
+                .and_then(|c| found(c, "json-ld url"))
+        });
+
+    let headline = ld
+        .headline
+        .as_deref()
+        .and_then(|h| found(names::headline(&clean(h), site), "json-ld headline"))
+        .or_else(|| {
+            facts
+                .meta(&["og:title", "twitter:title"])
+                .and_then(|(n, v)| found(names::headline(&clean(v), site), format!("meta {n}")))
+        })
+        .or_else(|| {
+            facts
+                .h1
+                .as_ref()
+                .filter(|(_, place)| !place.in_landmark)
+                .and_then(|(h, _)| found(h.clone(), "h1"))
+        })
+        .or_else(|| {
+            facts
+                .title
+                .as_deref()
+                .and_then(|t| found(names::headline(t, site), "title"))
+        })
+        .filter(|f| !f.value.is_empty());
+
+    let declared_language = facts
+        .html_lang
+        .clone()
+        .and_then(|l| found(l, "html lang"))
+        .or_else(|| {
+            ld.language
+                .clone()
+                .and_then(|l| found(l, "json-ld inLanguage"))
+        })
+        .or_else(|| {
+            facts
+                .meta(DECLARED_LANGUAGE_METAS)
+                .and_then(|(n, v)| found(v.trim().to_owned(), format!("meta {n}")))
+        });
+    Page {
+        published_at: published(facts, &ld, url, canonical_url.as_ref(), lines),
+        authors: authors(facts, &ld, site, lines),
+        headline,
+        language: None,
+        canonical_url,
+        site_name,
+        declared_language,
+    }
+}
+
+fn authors(
+    facts: &Facts,
+    ld: &jsonld::JsonLd,
+    site: Option<&str>,
+    lines: &[&str],
+) -> Option<Found<Vec<String>>> {
+    let not_site = |names: Vec<String>| -> Vec<String> {
+        names
+            .into_iter()
+            .filter(|n| site.is_none_or(|s| !n.eq_ignore_ascii_case(s)))
+            .collect()
+    };
+    let from_ld: Vec<String> = not_site(ld.authors.iter().flat_map(|a| names::names(a)).collect());
+    if !from_ld.is_empty() {
+        return found(from_ld, "json-ld author");
+    }
+    for &name in AUTHOR_METAS {
+        let list: Vec<String> = not_site(
+            facts
+                .metas
+                .iter()
+                .filter(|(k, _)| k == name)
+                .flat_map(|(_, v)| names::names(v))
+                .collect(),
+        );
+        if !list.is_empty() {
+            return found(dedup(list), format!("meta {name}"));
+        }
+    }
+    // WordPress's "Written by" pair of Twitter card labels.
+    if facts.meta(&["twitter:label1"]).is_some_and(|(_, l)| {
+        let l = l.to_lowercase();
+        l.contains("written by") || l.contains("verfasst von") || l.contains("geschrieben von")
+    }) && let Some((_, v)) = facts.meta(&["twitter:data1"])
+    {
+        let list = not_site(names::names(v));
+        if !list.is_empty() {
+            return found(list, "meta twitter:data1 (written by)");
+        }
+    }
+    for marked in [true, false] {
+        if let Some(b) = facts
+            .bylines
+            .iter()
+            .filter(|b| b.marked == marked && !b.place.in_landmark)
+            .find(|b| !not_site(names::names(&b.text)).is_empty())
+        {
+            let how = if marked {
+                "itemprop/rel author"
+            } else {
+                "byline element"
+            };
+            return found(not_site(names::names(&b.text)), how);
+        }
+    }
+    // A byline line near the headline (or the top): "By Jane Doe", "Posted on July 16, 2012
+    // by Jane Doe", "Ein Artikel von Hans Müller | 27.01.2022".
+    let from = facts
+        .h1
+        .as_ref()
+        .map_or(0, |(_, place)| place.blocks_before);
+    lines
+        .iter()
+        .skip(from)
+        .take(DATELINE_REACH)
+        .filter(|l| l.split_whitespace().count() <= BYLINE_MAX_WORDS && !is_credit(l))
+        .filter_map(|l| by_phrase(l))
+        .map(|phrase| not_site(names::names(phrase)))
+        .find(|n| !n.is_empty())
+        .and_then(|n| found(n, "byline line"))
+}
+
+/// Most words of a byline line.
+const BYLINE_MAX_WORDS: usize = 15;
+
+/// The line from its first "by" word on ("by", "von", "par" …, as a whole word).
+fn by_phrase(line: &str) -> Option<&str> {
+    const BY: [&str; 7] = ["by", "von", "par", "por", "door", "przez", "av"];
+    let mut at = 0;
+    for word in line.split_inclusive(char::is_whitespace) {
+        let bare = word.trim_end().trim_end_matches(':');
+        if BY.iter().any(|b| bare.eq_ignore_ascii_case(b)) {
+            return Some(&line[at..]);
+        }
+        at += word.len();
+    }
+    None
+}
+
+/// A picture's credit line ("Photo by …", "Foto: …"), which names no author of the article.
+fn is_credit(line: &str) -> bool {
+    const CREDITS: [&str; 8] = [
+        "photo",
+        "foto",
+        "bild",
+        "image",
+        "illustration",
+        "quelle",
+        "source",
+        "credit",
+    ];
+    let lower = line.trim_start().to_lowercase();
+    CREDITS.iter().any(|c| lower.starts_with(c))
+}
+
+fn dedup(mut list: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|n| seen.insert(n.to_lowercase()));
+    list
+}
+
+fn published(
+    facts: &Facts,
+    ld: &jsonld::JsonLd,
+    url: Option<&str>,
+    canonical: Option<&Found<String>>,
+    lines: &[&str],
+) -> Option<Found<String>> {
+    if let Some(d) = ld.date_published.as_deref().and_then(date::parse_machine) {
+        return found(d.to_iso(), "json-ld datePublished");
+    }
+    for &name in PUBLISHED_METAS {
+        if let Some(d) = facts
+            .metas
+            .iter()
+            .filter(|(k, _)| k == name)
+            .find_map(|(_, v)| date::parse_machine(v))
+        {
+            return found(d.to_iso(), format!("meta {name}"));
+        }
+    }
+    let time = |t: &facts::TimeElement| {
+        t.machine
+            .as_deref()
+            .and_then(date::parse_machine)
+            .or_else(|| date::parse_text(&t.text))
+    };
+    if let Some(d) = facts
+        .times
+        .iter()
+        .filter(|t| t.published && !t.modified && !t.place.in_landmark)
+        .find_map(time)
+    {
+        return found(d.to_iso(), "time element marked published");
+    }
+    for (u, source) in [
+        (url, "url"),
+        (canonical.map(|c| c.value.as_str()), "canonical url"),
+    ] {
+        if let Some(d) = u.and_then(date::from_url) {
+            return found(
+                date::Stated::Day(d).to_iso(),
+                format!("date in the {source}"),
+            );
+        }
+    }
+    // The dateline under the headline: the first short line near it with a date.
+    let from = facts
+        .h1
+        .as_ref()
+        .map_or(0, |(_, place)| place.blocks_before);
+    if let Some(d) = lines
+        .iter()
+        .skip(from)
+        .take(DATELINE_REACH)
+        .filter(|l| l.split_whitespace().count() <= DATELINE_MAX_WORDS)
+        .find_map(|l| date::parse_text(l))
+    {
+        return found(d.to_iso(), "dateline");
+    }
+    if let Some(d) = facts
+        .times
+        .iter()
+        .filter(|t| !t.modified && !t.place.in_landmark)
+        .find_map(time)
+    {
+        return found(d.to_iso(), "time element");
+    }
+    None
+}
+
+/// `href` as an absolute http(s) address, against the article's own `base` address when it is
+/// relative.
+fn absolute(href: &str, base: Option<&str>) -> Option<String> {
+    let href = href.trim();
+    let parsed = match url::Url::parse(href) {
+        Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            url::Url::parse(base?).ok()?.join(href).ok()?
+        }
+        Err(_) => return None,
+    };
+    matches!(parsed.scheme(), "http" | "https").then(|| parsed.to_string())
+}
+
+/// Whitespace collapsed, trimmed.
+fn clean(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Page {
+    /// Chooses the language from the article's kept `text` and what the page declares.
+    pub fn with_language<'t>(mut self, text: impl Iterator<Item = &'t str>) -> Page {
+        let declared = self.declared_language.as_ref();
+        self.language =
+            language::decide(text, declared.map(|d| d.value.as_str())).and_then(|(tag, basis)| {
+                let source = match (basis, declared) {
+                    (language::Basis::Text, _) | (_, None) => basis.as_str().to_owned(),
+                    (basis, Some(d)) => format!("{} ({})", basis.as_str(), d.source),
+                };
+                found(tag, source)
+            });
+        self
+    }
+
+    /// Each field's name, value (as the record shows it) and source, for `clean --explain`.
+    pub fn explain(&self) -> Vec<(&'static str, String, &str)> {
+        fn row<'p>(
+            name: &'static str,
+            f: &'p Option<Found<String>>,
+        ) -> (&'static str, String, &'p str) {
+            match f {
+                Some(f) => (name, f.value.clone(), f.source.as_str()),
+                None => (name, "null".to_owned(), "nothing reliable"),
+            }
+        }
+        vec![
+            row("published_at", &self.published_at),
+            match &self.authors {
+                Some(a) => ("authors", a.value.join("; "), a.source.as_str()),
+                None => ("authors", "[]".to_owned(), "nothing reliable"),
+            },
+            row("headline", &self.headline),
+            row("language", &self.language),
+            row("canonical_url", &self.canonical_url),
+            row("site_name", &self.site_name),
+        ]
+    }
+}
+
+impl serde::Serialize for Page {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let value = |f: &Option<Found<String>>| f.as_ref().map(|f| f.value.clone());
+        let mut map = ser.serialize_map(Some(6))?;
+        map.serialize_entry("published_at", &value(&self.published_at))?;
+        map.serialize_entry(
+            "authors",
+            self.authors
+                .as_ref()
+                .map_or(&[][..], |a| a.value.as_slice()),
+        )?;
+        map.serialize_entry("headline", &value(&self.headline))?;
+        map.serialize_entry("language", &value(&self.language))?;
+        map.serialize_entry("canonical_url", &value(&self.canonical_url))?;
+        map.serialize_entry("site_name", &value(&self.site_name))?;
+        map.end()
+    }
+}
