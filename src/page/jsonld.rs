@@ -129,6 +129,17 @@ pub fn read_scripts(scripts: &[String]) -> Option<JsonLd> {
             serde_json::from_str(body).ok()
         })
         .collect();
+    if values.is_empty() {
+        // Hand-written JSON-LD that is not JSON (a raw newline in a string, a trailing comma)
+        // still says when it was published.
+        return scripts
+            .iter()
+            .find_map(|s| quoted_value(s, "datePublished"))
+            .map(|date| JsonLd {
+                date_published: Some(date),
+                ..JsonLd::default()
+            });
+    }
     let mut best: Option<(u8, &serde_json::Map<String, Value>)> = None;
     let mut site: Option<String> = None;
     let mut people = People::new();
@@ -175,4 +186,17 @@ pub fn read_scripts(scripts: &[String]) -> Option<JsonLd> {
         }
         found
     })
+}
+
+/// The string after `"key":` in text that is not valid JSON.
+fn quoted_value(text: &str, key: &str) -> Option<String> {
+    let needle = format!("\"{key}\"");
+    let after = &text[text.find(&needle)? + needle.len()..];
+    let after = after
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    let value = &after[..after.find('"')?];
+    (value.len() <= 64).then(|| value.to_owned())
 }

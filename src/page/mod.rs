@@ -62,15 +62,16 @@ const PUBLISHED_METAS: &[&str] = &[
     "dcterms.issued",
     "dc.date.created",
     "dcterms.created",
-    "dc.date",
-    "dcterms.date",
-    "date",
     "citation_publication_date",
     "citation_date",
     "article_date_original",
     "original-publish-date",
     "cxenseparse:recs:publishtime",
 ];
+
+/// `meta` names of a date that may be the page's last change as well as its publication:
+/// taken only when the page shows no dateline.
+const GENERIC_DATE_METAS: &[&str] = &["dc.date", "dcterms.date", "date"];
 
 /// `meta` names of authors. `article:author` is often a profile's address: names only count.
 const AUTHOR_METAS: &[&str] = &[
@@ -290,6 +291,10 @@ fn dedup(mut list: Vec<String>) -> Vec<String> {
     list
 }
 
+/// The publication date: the first source in the README's order that gives one, except that
+/// a UTC time a day off the day the page shows (by its address, its dateline, its marked
+/// time's text) gives way to that day: a reader's day is the page's local one, and a UTC time
+/// late in the evening (or early in the morning) is another day there.
 fn published(
     facts: &Facts,
     ld: &jsonld::JsonLd,
@@ -297,8 +302,49 @@ fn published(
     canonical: Option<&Found<String>>,
     lines: &[&str],
 ) -> Option<Found<String>> {
+    let (chosen, source) = choose_published(facts, ld, url, canonical, lines)?;
+    if let date::Stated::Instant(t) = chosen
+        && t.offset().is_utc()
+        && let Some((shown, how)) = shown_day(facts, url, lines)
+        && (shown - t.date()).whole_days().abs() == 1
+    {
+        return found(
+            date::Stated::Day(shown).to_iso(),
+            format!("{how}, over a UTC time from {source}"),
+        );
+    }
+    found(chosen.to_iso(), source)
+}
+
+/// The day the page shows a reader: in its address, in its dateline, as its marked time's text.
+fn shown_day(
+    facts: &Facts,
+    url: Option<&str>,
+    lines: &[&str],
+) -> Option<(time::Date, &'static str)> {
+    if let Some(d) = url.and_then(date::from_url) {
+        return Some((d, "date in the url"));
+    }
+    if let Some(d) = facts
+        .times
+        .iter()
+        .filter(|t| t.published && !t.modified && !t.place.in_landmark)
+        .find_map(|t| date::parse_text(&t.text))
+    {
+        return Some((d.day(), "time element text"));
+    }
+    dateline(facts, lines).map(|d| (d.day(), "dateline"))
+}
+
+fn choose_published(
+    facts: &Facts,
+    ld: &jsonld::JsonLd,
+    url: Option<&str>,
+    canonical: Option<&Found<String>>,
+    lines: &[&str],
+) -> Option<(date::Stated, String)> {
     if let Some(d) = ld.date_published.as_deref().and_then(date::parse_machine) {
-        return found(d.to_iso(), "json-ld datePublished");
+        return Some((d, "json-ld datePublished".into()));
     }
     for &name in PUBLISHED_METAS {
         if let Some(d) = facts
@@ -307,7 +353,7 @@ fn published(
             .filter(|(k, _)| k == name)
             .find_map(|(_, v)| date::parse_machine(v))
         {
-            return found(d.to_iso(), format!("meta {name}"));
+            return Some((d, format!("meta {name}")));
         }
     }
     let time = |t: &facts::TimeElement| {
@@ -322,32 +368,37 @@ fn published(
         .filter(|t| t.published && !t.modified && !t.place.in_landmark)
         .find_map(time)
     {
-        return found(d.to_iso(), "time element marked published");
+        return Some((d, "time element marked published".into()));
     }
     for (u, source) in [
         (url, "url"),
         (canonical.map(|c| c.value.as_str()), "canonical url"),
     ] {
         if let Some(d) = u.and_then(date::from_url) {
-            return found(
-                date::Stated::Day(d).to_iso(),
-                format!("date in the {source}"),
-            );
+            return Some((date::Stated::Day(d), format!("date in the {source}")));
         }
     }
-    // The dateline under the headline: the first short line near it with a date.
-    let from = facts
-        .h1
-        .as_ref()
-        .map_or(0, |(_, place)| place.blocks_before);
+    if let Some(d) = dateline(facts, lines) {
+        return Some((d, "dateline".into()));
+    }
+    for &name in GENERIC_DATE_METAS {
+        if let Some(d) = facts
+            .metas
+            .iter()
+            .filter(|(k, _)| k == name)
+            .find_map(|(_, v)| date::parse_machine(v))
+        {
+            return Some((d, format!("meta {name}")));
+        }
+    }
+    // A date the page labels as the publication, wherever it stands ("Published: …",
+    // "Erschienen am …", "Publié le …"), and no modification label before it.
     if let Some(d) = lines
         .iter()
-        .skip(from)
-        .take(DATELINE_REACH)
         .filter(|l| l.split_whitespace().count() <= DATELINE_MAX_WORDS)
-        .find_map(|l| date::parse_text(l))
+        .find_map(|l| labelled_date(l))
     {
-        return found(d.to_iso(), "dateline");
+        return Some((d, "labelled date".into()));
     }
     if let Some(d) = facts
         .times
@@ -355,9 +406,96 @@ fn published(
         .filter(|t| !t.modified && !t.place.in_landmark)
         .find_map(time)
     {
-        return found(d.to_iso(), "time element");
+        return Some((d, "time element".into()));
     }
     None
+}
+
+/// The dateline by the headline: the first line near it that is a date, or that starts with
+/// one ("16.07.2012 – Berlin. The minister …").
+fn dateline(facts: &Facts, lines: &[&str]) -> Option<date::Stated> {
+    let from = facts.h1.as_ref().map_or(0, |(_, place)| {
+        place.blocks_before.saturating_sub(DATELINE_BEFORE)
+    });
+    lines
+        .iter()
+        .skip(from)
+        .take(DATELINE_BEFORE + DATELINE_REACH)
+        .find_map(|l| {
+            if l.split_whitespace().count() <= DATELINE_MAX_WORDS {
+                date::parse_text(l)
+            } else {
+                date::parse_text(prefix(l, LEADING_DATE_CHARS))
+            }
+        })
+}
+
+/// Blocks before the headline a dateline may stand in (a kicker with the date above it).
+const DATELINE_BEFORE: usize = 3;
+/// How far into a long line a date that starts it may reach.
+const LEADING_DATE_CHARS: usize = 40;
+
+/// Words that label a date as the publication, in the languages the date parser reads.
+const PUBLISHED_LABELS: &[&str] = &[
+    "published",
+    "posted",
+    "veröffentlicht",
+    "erschienen",
+    "publiziert",
+    "publié",
+    "publicado",
+    "publicada",
+    "pubblicato",
+    "gepubliceerd",
+    "opublikowano",
+    "publikováno",
+    "yayınlanma",
+    "опубликовано",
+    "опубліковано",
+    "objavljeno",
+    "diterbitkan",
+    "publicerad",
+    "udgivet",
+];
+/// Words that label a date as a modification.
+const MODIFIED_LABELS: &[&str] = &[
+    "updated",
+    "modified",
+    "edited",
+    "aktualisiert",
+    "geändert",
+    "änderung",
+    "stand",
+    "mis à jour",
+    "actualizado",
+    "aggiornato",
+    "bijgewerkt",
+    "zaktualizowano",
+    "güncelleme",
+    "обновлено",
+    "оновлено",
+    "ažurirano",
+];
+
+/// The date after a publication label in `line`, unless a modification label comes first.
+fn labelled_date(line: &str) -> Option<date::Stated> {
+    let lower = line.to_lowercase();
+    let at = PUBLISHED_LABELS
+        .iter()
+        .filter_map(|l| lower.find(l))
+        .min()?;
+    if MODIFIED_LABELS.iter().any(|m| lower[..at].contains(m)) {
+        return None;
+    }
+    // `to_lowercase` keeps most byte offsets; when it did not, read the line from the start.
+    date::parse_text(line.get(at..).unwrap_or(line))
+}
+
+/// The first `chars` characters of `text`.
+fn prefix(text: &str, chars: usize) -> &str {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text, |(at, _)| &text[..at])
 }
 
 /// `href` as an absolute http(s) address, against the article's own `base` address when it is

@@ -176,6 +176,21 @@ impl Collector {
                 let published = m.pubdate || itemprop("datePublished") || itemprop("dateCreated");
                 let modified = itemprop("dateModified");
                 if name == "time" || published || modified || m.names_date.is_some() {
+                    // A `<time datetime>` inside an element named as a date ("<div
+                    // class=published><time datetime=…>3 hours ago</time>") gives it its value.
+                    if let Some(outer) =
+                        self.captures
+                            .iter_mut()
+                            .rev()
+                            .find_map(|c| match &mut c.kind {
+                                Kind::Time(t) if t.machine.is_none() => Some(t),
+                                _ => None,
+                            })
+                        && let Some(value) = m.datetime
+                    {
+                        outer.machine = Some(bounded(value.trim()).to_owned());
+                        return false;
+                    }
                     if self.facts.times.len() >= MAX_ELEMENTS
                         || self.captures.len() >= MAX_OPEN
                         || self.capturing(|k| matches!(k, Kind::Time(_)))
