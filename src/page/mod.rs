@@ -316,7 +316,8 @@ fn published(
     found(chosen.to_iso(), source)
 }
 
-/// The day the page shows a reader: in its address, in its dateline, as its marked time's text.
+/// The day the page shows a reader: in its address, in its marked time's text, in its
+/// dateline.
 fn shown_day(
     facts: &Facts,
     url: Option<&str>,
@@ -408,7 +409,33 @@ fn choose_published(
     {
         return Some((d, "time element".into()));
     }
-    None
+    // A title that starts with its date ("23.01.2022 - Results of the relay").
+    if let Some(d) = facts
+        .title
+        .as_deref()
+        .and_then(|t| date::parse_text(prefix(t, LEADING_DATE_CHARS)))
+    {
+        return Some((d, "title".into()));
+    }
+    // A time marked as the publication in a part of the page that is not the article's (a
+    // list's item, a footer): the page's only statement.
+    if let Some(d) = facts
+        .times
+        .iter()
+        .filter(|t| t.published && !t.modified)
+        .find_map(time)
+    {
+        return Some((
+            d,
+            "time element marked published, outside the article".into(),
+        ));
+    }
+    // Last, a line that is nothing but a date, wherever it stands.
+    lines
+        .iter()
+        .filter(|l| l.split_whitespace().count() <= DATE_LINE_MAX_WORDS)
+        .find_map(|l| date::parse_text(l))
+        .map(|d| (d, "a line that is a date".into()))
 }
 
 /// The dateline by the headline: the first line near it that is a date, or that starts with
@@ -429,6 +456,9 @@ fn dateline(facts: &Facts, lines: &[&str]) -> Option<date::Stated> {
             }
         })
 }
+
+/// Most words of a line that is only a date ("Bonn, 11.10.2021", "30.01.2022 18:36").
+const DATE_LINE_MAX_WORDS: usize = 5;
 
 /// Blocks before the headline a dateline may stand in (a kicker with the date above it).
 const DATELINE_BEFORE: usize = 3;
