@@ -131,29 +131,7 @@ pub fn read(facts: &Facts, url: Option<&str>, lines: &[&str]) -> Page {
                 .and_then(|c| found(c, "json-ld url"))
         });
 
-    let headline = ld
-        .headline
-        .as_deref()
-        .and_then(|h| found(names::headline(&clean(h), site), "json-ld headline"))
-        .or_else(|| {
-            facts
-                .meta(&["og:title", "twitter:title"])
-                .and_then(|(n, v)| found(names::headline(&clean(v), site), format!("meta {n}")))
-        })
-        .or_else(|| {
-            facts
-                .h1
-                .as_ref()
-                .filter(|(_, place)| !place.in_landmark)
-                .and_then(|(h, _)| found(h.clone(), "h1"))
-        })
-        .or_else(|| {
-            facts
-                .title
-                .as_deref()
-                .and_then(|t| found(names::headline(t, site), "title"))
-        })
-        .filter(|f| !f.value.is_empty());
+    let headline = headline(facts, &ld, site);
 
     let declared_language = facts
         .html_lang
@@ -178,6 +156,69 @@ pub fn read(facts: &Facts, url: Option<&str>, lines: &[&str]) -> Page {
         site_name,
         declared_language,
     }
+}
+
+/// The headline: the page's visible `h1` when the page's own statements of its title (JSON-LD,
+/// Open Graph, `<title>`) agree it is the article's, else the first of those statements; none
+/// that is only the site's name.
+fn headline(facts: &Facts, ld: &jsonld::JsonLd, site: Option<&str>) -> Option<Found<String>> {
+    let mut stated: Vec<Found<String>> = Vec::new();
+    let mut push = |text: &str, source: String| {
+        let text = names::headline(&clean(&htmlize::unescape(text)), site);
+        let only_site = site.is_some_and(|s| text.eq_ignore_ascii_case(s));
+        // "20. Januar 2022" is a date, not a headline.
+        let only_date = text.split_whitespace().count() <= 4 && date::parse_text(&text).is_some();
+        if !text.is_empty() && !only_site && !only_date {
+            stated.push(Found {
+                value: text,
+                source,
+            });
+        }
+    };
+    if let Some(h) = &ld.headline {
+        push(h, "json-ld headline".into());
+    }
+    for name in ["og:title", "twitter:title"] {
+        if let Some((n, v)) = facts.meta(&[name]) {
+            push(v, format!("meta {n}"));
+        }
+    }
+    if let Some(t) = &facts.title {
+        push(t, "title".into());
+    }
+    let h1 = facts
+        .h1
+        .as_ref()
+        .filter(|(h, place)| !place.in_landmark && !h.is_empty())
+        .map(|(h, _)| h.as_str());
+    match h1 {
+        Some(h1) if stated.iter().any(|s| agree(h1, &s.value)) => {
+            found(h1.to_owned(), "h1 (as the page's title says)")
+        }
+        Some(h1) if stated.is_empty() => found(h1.to_owned(), "h1"),
+        _ => stated.into_iter().next(),
+    }
+}
+
+/// Two titles agree when most words of the shorter are in the longer.
+fn agree(a: &str, b: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if short.is_empty() {
+        return false;
+    }
+    let shared = short.iter().filter(|w| long.contains(w)).count();
+    shared * 2 > short.len()
 }
 
 fn authors(

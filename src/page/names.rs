@@ -186,10 +186,8 @@ const SEPARATORS: [&str; 8] = [" | ", " - ", " – ", " — ", " :: ", " · ", "
 pub fn headline(title: &str, site: Option<&str>) -> String {
     let title = title.trim();
     if let Some(site) = site.map(str::trim).filter(|s| !s.is_empty()) {
-        for sep in SEPARATORS.iter().chain([": ", " "].iter()) {
-            if let Some(rest) = strip_suffix_ci(title, &format!("{}{}", sep.trim_end(), site))
-                .or_else(|| strip_suffix_ci(title, &format!("{sep}{site}")))
-            {
+        for sep in SEPARATORS.iter().chain([": "].iter()) {
+            if let Some(rest) = strip_suffix_ci(title, &format!("{sep}{site}")) {
                 let rest = rest.trim_end();
                 if !rest.is_empty() {
                     return rest.to_owned();
