@@ -55,7 +55,22 @@ impl Engine {
                 ),
             ));
         }
-        let page = page::read(&page_facts, article.url().as_deref(), &lines);
+        // The article's own lines for its dateline and byline: a block in a landmark (the
+        // site's header, navigation, footer) is blank there.
+        let article_lines: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| match signals.get(i) {
+                Some(Some(s)) if s.landmark.is_some() => "",
+                _ => *l,
+            })
+            .collect();
+        let page = page::read(
+            &page_facts,
+            article.url().as_deref(),
+            &article_lines,
+            &lines,
+        );
         let title_parts: Vec<key::ParagraphKeys> = article
             .title
             .as_deref()

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use super::facts::bounded;
+
 /// Most JSON values looked at in one page's JSON-LD; the walk is iterative, and serde_json
 /// refuses nesting deeper than 128.
 const MAX_VALUES: usize = 20_000;
@@ -50,7 +52,7 @@ fn rank(object: &serde_json::Map<String, Value>) -> u8 {
 
 fn text(value: &Value) -> Option<String> {
     match value {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::String(s) if !s.trim().is_empty() => Some(bounded(s.trim()).to_owned()),
         Value::Array(a) => a.iter().find_map(text),
         Value::Object(o) => o.get("@value").or_else(|| o.get("name")).and_then(text),
         _ => None,
@@ -71,7 +73,7 @@ fn authors(value: &Value, people: &People, out: &mut Vec<String>) {
     };
     for item in items.iter().take(16) {
         match item {
-            Value::String(s) if !s.trim().is_empty() => out.push(s.trim().to_owned()),
+            Value::String(s) if !s.trim().is_empty() => out.push(bounded(s.trim()).to_owned()),
             Value::Object(o) if !is_organization(o) => {
                 let name = o.get("name").and_then(text).or_else(|| {
                     o.get("@id")

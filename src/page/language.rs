@@ -3,8 +3,9 @@
 
 use whatlang::Lang;
 
-/// Most bytes of text the detector reads: a few paragraphs decide, and the cost stays bounded.
-const MAX_TEXT_BYTES: usize = 4_096;
+/// Most bytes of text the detector reads: a paragraph or two decide (whatlang's trigrams settle
+/// within a few hundred characters), and the cost stays small.
+const MAX_TEXT_BYTES: usize = 1_200;
 
 /// The BCP 47 primary subtag of a detected language.
 fn tag(lang: Lang) -> &'static str {
@@ -132,9 +133,10 @@ impl Basis {
     }
 }
 
-/// The language of `text` (the article's kept paragraphs), given what the page declares:
-/// the detector's answer when it is reliable, the declared language when the detector is not
-/// or when the two are close languages a detector confuses; `None` when neither says.
+/// The language of `text` (the article's kept paragraphs), given what the page declares: the
+/// detector's answer when it agrees with the declaration or is reliable against it (unless the
+/// two are close languages a detector confuses), else the declared language; with nothing
+/// declared, the detector's answer when it is at least fairly confident; `None` otherwise.
 pub fn decide<'t>(
     text: impl Iterator<Item = &'t str>,
     declared: Option<&str>,
@@ -153,25 +155,31 @@ pub fn decide<'t>(
         sample.push('\n');
     }
     let declared = declared.and_then(parse_declared);
-    let detected = whatlang::detect(&sample)
-        .filter(|info| info.is_reliable())
-        .map(|info| tag(info.lang()));
+    let detected = whatlang::detect(&sample).map(|info| (tag(info.lang()), info.confidence()));
     let with_region = |primary: &str| match &declared {
         Some((p, Some(region))) if p == primary => format!("{primary}-{region}"),
         _ => primary.to_owned(),
     };
     match (detected, &declared) {
-        (Some(d), Some((p, _))) if d == p => Some((with_region(d), Basis::Text)),
-        (Some(d), Some((p, _)))
-            if CLOSE
-                .iter()
-                .any(|g| g.contains(&d) && g.contains(&p.as_str())) =>
+        (Some((d, _)), Some((p, _))) if d == p => Some((with_region(d), Basis::Text)),
+        (Some((d, c)), Some((p, _)))
+            if c > RELIABLE
+                && !CLOSE
+                    .iter()
+                    .any(|g| g.contains(&d) && g.contains(&p.as_str())) =>
         {
-            Some((with_region(p), Basis::Declared))
+            Some((d.to_owned(), Basis::TextOverDeclared))
         }
-        (Some(d), Some(_)) => Some((d.to_owned(), Basis::TextOverDeclared)),
-        (Some(d), None) => Some((d.to_owned(), Basis::Text)),
-        (None, Some((p, _))) => Some((with_region(p), Basis::Declared)),
-        (None, None) => None,
+        (_, Some((p, _))) => Some((with_region(p), Basis::Declared)),
+        (Some((d, c)), None) if c >= UNDECLARED => Some((d.to_owned(), Basis::Text)),
+        (_, None) => None,
     }
 }
+
+/// The detector's confidence above which the text overrules what the page declares (whatlang
+/// calls this "reliable").
+const RELIABLE: f64 = 0.9;
+/// The confidence that names an article's language when nothing declares one: short texts
+/// (a two-paragraph wire item) rarely reach [`RELIABLE`] even in a script only one language
+/// writes so, and below this the detector is guessing between neighbours.
+const UNDECLARED: f64 = 0.4;

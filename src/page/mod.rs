@@ -93,14 +93,19 @@ const SITE_METAS: &[&str] = &["og:site_name", "application-name", "publisher"];
 const DECLARED_LANGUAGE_METAS: &[&str] =
     &["content-language", "language", "og:locale", "dc.language"];
 
+/// Most authors a record names (a byline of more is a list of contributors).
+const MAX_AUTHORS: usize = 16;
+
 /// Most words of a line read for a dateline or byline.
 const DATELINE_MAX_WORDS: usize = 25;
 /// How many blocks after the headline (or from the top, without one) a dateline is looked for.
 const DATELINE_REACH: usize = 8;
 
 /// A page's fields, all but its language, from its `facts`, its input `url` and its text
-/// `lines` (HTML blocks or plain-text paragraphs, in order).
-pub fn read(facts: &Facts, url: Option<&str>, lines: &[&str]) -> Page {
+/// `lines` (HTML blocks or plain-text paragraphs, in order; a block in a page's navigation,
+/// aside, footer or site header is blank, so that its dates and bylines are not the article's,
+/// and `all_lines` has it).
+pub fn read(facts: &Facts, url: Option<&str>, lines: &[&str], all_lines: &[&str]) -> Page {
     let ld = jsonld::read_scripts(&facts.json_ld).unwrap_or_default();
     let site_name = facts
         .meta(SITE_METAS)
@@ -148,8 +153,11 @@ pub fn read(facts: &Facts, url: Option<&str>, lines: &[&str]) -> Page {
                 .and_then(|(n, v)| found(v.trim().to_owned(), format!("meta {n}")))
         });
     Page {
-        published_at: published(facts, &ld, url, canonical_url.as_ref(), lines),
-        authors: authors(facts, &ld, site, lines),
+        published_at: published(facts, &ld, url, canonical_url.as_ref(), lines, all_lines),
+        authors: authors(facts, &ld, site, lines).map(|mut a| {
+            a.value.truncate(MAX_AUTHORS);
+            a
+        }),
         headline,
         language: None,
         canonical_url,
@@ -342,8 +350,9 @@ fn published(
     url: Option<&str>,
     canonical: Option<&Found<String>>,
     lines: &[&str],
+    all_lines: &[&str],
 ) -> Option<Found<String>> {
-    let (chosen, source) = choose_published(facts, ld, url, canonical, lines)?;
+    let (chosen, source) = choose_published(facts, ld, url, canonical, lines, all_lines)?;
     if let date::Stated::Instant(t) = chosen
         && t.offset().is_utc()
         && let Some((shown, how)) = shown_day(facts, url, lines)
@@ -384,6 +393,7 @@ fn choose_published(
     url: Option<&str>,
     canonical: Option<&Found<String>>,
     lines: &[&str],
+    all_lines: &[&str],
 ) -> Option<(date::Stated, String)> {
     if let Some(d) = ld.date_published.as_deref().and_then(date::parse_machine) {
         return Some((d, "json-ld datePublished".into()));
@@ -435,9 +445,9 @@ fn choose_published(
     }
     // A date the page labels as the publication, wherever it stands ("Published: …",
     // "Erschienen am …", "Publié le …"), and no modification label before it.
-    if let Some(d) = lines
+    if let Some(d) = all_lines
         .iter()
-        .filter(|l| l.split_whitespace().count() <= DATELINE_MAX_WORDS)
+        .filter(|l| has_digit(l) && l.split_whitespace().count() <= DATELINE_MAX_WORDS)
         .find_map(|l| labelled_date(l))
     {
         return Some((d, "labelled date".into()));
@@ -472,9 +482,13 @@ fn choose_published(
         ));
     }
     // Last, a line that is nothing but a date, wherever it stands.
-    lines
+    all_lines
         .iter()
-        .filter(|l| l.split_whitespace().count() <= DATE_LINE_MAX_WORDS)
+        .filter(|l| {
+            has_digit(l)
+                && l.split_whitespace().count() <= DATE_LINE_MAX_WORDS
+                && !says_modified(l, facts)
+        })
         .find_map(|l| date::parse_text(l))
         .map(|d| (d, "a line that is a date".into()))
 }
@@ -489,6 +503,7 @@ fn dateline(facts: &Facts, lines: &[&str]) -> Option<date::Stated> {
         .iter()
         .skip(from)
         .take(DATELINE_BEFORE + DATELINE_REACH)
+        .filter(|l| has_digit(l) && !says_modified(l, facts))
         .find_map(|l| {
             if l.split_whitespace().count() <= DATELINE_MAX_WORDS {
                 date::parse_text(l)
@@ -496,6 +511,25 @@ fn dateline(facts: &Facts, lines: &[&str]) -> Option<date::Stated> {
                 date::parse_text(prefix(l, LEADING_DATE_CHARS))
             }
         })
+}
+
+/// A line that states a modification: labelled so ("Updated: …", "Stand: …") before any
+/// publication label, or the text of an element the page marks as its last change.
+fn says_modified(line: &str, facts: &Facts) -> bool {
+    // A label stands at the line's start, before its date; words further on are the text's.
+    let lower = prefix(line, LEADING_DATE_CHARS).to_lowercase();
+    let published = PUBLISHED_LABELS
+        .iter()
+        .filter_map(|l| lower.find(l))
+        .min()
+        .unwrap_or(lower.len());
+    MODIFIED_LABELS
+        .iter()
+        .any(|m| lower[..published].contains(m))
+        || facts
+            .times
+            .iter()
+            .any(|t| t.modified && t.text == line.trim())
 }
 
 /// Most words of a line that is only a date ("Bonn, 11.10.2021", "30.01.2022 18:36").
@@ -560,6 +594,12 @@ fn labelled_date(line: &str) -> Option<date::Stated> {
     }
     // `to_lowercase` keeps most byte offsets; when it did not, read the line from the start.
     date::parse_text(line.get(at..).unwrap_or(line))
+}
+
+/// Every date the parser reads has digits (ASCII or full-width).
+fn has_digit(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
 /// The first `chars` characters of `text`.

@@ -68,6 +68,11 @@ fn marks<'v>(attrs: &'v [(&str, Cow<'_, str>)]) -> Marks<'v> {
                 .any(|r| r.eq_ignore_ascii_case("author"));
         } else if is("id") || is("class") {
             for name in value.split_ascii_whitespace() {
+                // Every word looked for has a 't' or a 'y' ("date", "author", "byline",
+                // "publish", "posted"): most class names are passed over at once.
+                if !name.bytes().any(|b| matches!(b | 0x20, b't' | b'y' | b'h')) {
+                    continue;
+                }
                 let has = |word: &str| contains_ignore_case(name, word);
                 if has("byline") || has("author") {
                     m.names_author = true;
@@ -125,6 +130,11 @@ impl Collector {
             if !matches!(c.kind, Kind::Title | Kind::JsonLd) && c.text.len() < MAX_VALUE_CHARS * 4 {
                 c.text.push(' ');
             }
+        }
+        // Most elements carry nothing of interest: no attributes, and a name with no meaning
+        // of its own here.
+        if attrs.is_empty() && !matches!(name, "title" | "time" | "h1") {
+            return false;
         }
         let kind = match name {
             "meta" => {
