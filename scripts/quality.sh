@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Cleaning quality on real labelled pages (eval-dev), and copy detection on real labelled copies
-# (eval-copies-dev, beside it), against the floors committed in the repo.
+# Cleaning quality on real labelled pages (eval-dev), copy detection on real labelled copies
+# (eval-copies-dev, beside it) and page metadata on real labelled pages (eval-meta-dev, beside it),
+# against the floors committed in the repo.
 # usage: scripts/quality.sh [PARAPRINT_BINARY]
 #   EVAL_DEV_DIR  the eval-dev folder (default: ../shared/eval-dev beside this checkout, else beside
 #                 the checkout it was cloned from); its own measure.sh scores the build exactly the
@@ -86,6 +87,30 @@ for kind, ok in (("floors", lambda v, b: v >= b), ("ceilings", lambda v, b: v <=
         good = ok(value, limit)
         failed += not good
         print(f"{'ok  ' if good else 'FAIL'} copies/{name} = {value:.4f} ({kind[:-1]} {limit})")
+sys.exit(1 if failed else 0)
+PY
+# Page metadata: dates, authors and headlines labelled by others (eval-meta-dev), and the language
+# against what pages declare and on the copies set's Urdu.
+META=$(dirname "$DIR")/eval-meta-dev
+if [ ! -f "$META/measure.sh" ]; then
+  echo "quality.sh: NO EVAL-META-DEV FOLDER at $META: the page metadata check did not run, so it FAILS." >&2
+  exit 1
+fi
+echo "== eval-meta-dev: $META"
+bash "$META/measure.sh" "$BIN" --json "$W/meta.json" || status=1
+python3 "$ROOT/scripts/language_agreement.py" "$BIN" "$META" "$COPIES" --json "$W/language.json" || status=1
+python3 - "$W/meta.json" "$W/language.json" "$FLOORS" <<'PY' || status=1
+import json, sys
+figures = {**json.load(open(sys.argv[1])), "language": json.load(open(sys.argv[2]))}
+bounds = json.load(open(sys.argv[3]))["meta"]
+failed = 0
+for path, limit in bounds["floors"].items():
+    value = figures
+    for part in path.split("/"):
+        value = value[part]
+    good = value is not None and value >= limit
+    failed += not good
+    print(f"{'ok  ' if good else 'FAIL'} meta/{path} = {value} (floor {limit})")
 sys.exit(1 if failed else 0)
 PY
 exit $status

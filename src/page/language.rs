@@ -164,6 +164,7 @@ pub fn decide<'t>(
         (Some((d, _)), Some((p, _))) if d == p => Some((with_region(d), Basis::Text)),
         (Some((d, c)), Some((p, _)))
             if c > RELIABLE
+                && detectable(p)
                 && !CLOSE
                     .iter()
                     .any(|g| g.contains(&d) && g.contains(&p.as_str())) =>
@@ -174,6 +175,13 @@ pub fn decide<'t>(
         (Some((d, c)), None) if c >= UNDECLARED => Some((d.to_owned(), Basis::Text)),
         (_, None) => None,
     }
+}
+
+/// Whether the detector knows the language at all: a page declaring one it does not
+/// (Albanian, Basque, Irish …) is taken at its word, since the text can only be misread as a
+/// neighbour.
+fn detectable(primary: &str) -> bool {
+    Lang::all().iter().any(|&l| tag(l) == primary)
 }
 
 /// The detector's confidence above which the text overrules what the page declares (whatlang
