@@ -10,7 +10,7 @@
 #                                                shrink a crashing input (-minimize_crash=1) into
 #                                                FILE.min (default 60 s)
 #
-# TARGET: message, plain, html or engine. JOBS > 1 runs that many libFuzzer processes at once
+# TARGET: message, plain, html, engine or date. JOBS > 1 runs that many libFuzzer processes at once
 # (-jobs/-workers), each for SECONDS, their statistics summed.
 #
 # Environment: FUZZ_MAX_LEN (bytes, default 65536), FUZZ_TIMEOUT (seconds per input before it is
@@ -32,7 +32,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FUZZ="$ROOT/fuzz"
-TARGETS=(message plain html engine)
+TARGETS=(message plain html engine date)
 MAX_LEN=${FUZZ_MAX_LEN:-65536}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 RSS_LIMIT_MB=${FUZZ_RSS_LIMIT_MB:-2048}

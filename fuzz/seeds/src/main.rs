@@ -5,7 +5,9 @@
 //!   `engine` also gets runs of up to four consecutive lines joined by the 0x1E separator its
 //!   target splits on (so state carries across the messages of one input);
 //! - `plain`: the `body` field of every line, and the `*.txt` fixtures;
-//! - `html`: the `body` fields that are HTML, and the `*.html` fixtures.
+//! - `html`: the `body` fields that are HTML, and the `*.html` fixtures;
+//! - `date`: the short lines with digits of every `body` (datelines, bylines, captions), at
+//!   most five a body.
 //!
 //! Inputs longer than MAX_LEN bytes (the fuzzer's `-max_len`) are left out where cutting would
 //! break them (whole JSON lines) and cut at a character boundary otherwise (bodies, pages).
@@ -13,7 +15,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-const TARGETS: [&str; 4] = ["message", "plain", "html", "engine"];
+const TARGETS: [&str; 5] = ["message", "plain", "html", "engine", "date"];
+/// Longest line taken as a `date` seed.
+const DATE_SEED_BYTES: usize = 200;
 const SEPARATOR: u8 = 0x1E;
 const MAX_MESSAGES: usize = 4;
 
@@ -27,7 +31,7 @@ fn main() {
     let mut seeds = Seeds {
         corpus: PathBuf::from(corpus),
         max_len,
-        counts: [0; 4],
+        counts: [0; 5],
     };
     for target in TARGETS {
         std::fs::create_dir_all(seeds.corpus.join(target)).expect("corpus dir");
@@ -54,6 +58,13 @@ fn main() {
                     continue;
                 };
                 seeds.cut("plain", &format!("{stem}-{n}"), body);
+                let dated = body
+                    .lines()
+                    .filter(|l| l.len() <= DATE_SEED_BYTES && l.bytes().any(|b| b.is_ascii_digit()))
+                    .take(5);
+                for (k, line) in dated.enumerate() {
+                    seeds.whole("date", &format!("{stem}-{n}-{k}"), line.trim().as_bytes());
+                }
                 let html = value
                     .get("content_type")
                     .and_then(|c| c.as_str())
@@ -90,7 +101,7 @@ fn main() {
 struct Seeds {
     corpus: PathBuf,
     max_len: usize,
-    counts: [usize; 4],
+    counts: [usize; 5],
 }
 
 impl Seeds {
