@@ -52,7 +52,10 @@ fn rank(object: &serde_json::Map<String, Value>) -> u8 {
 
 fn text(value: &Value) -> Option<String> {
     match value {
-        Value::String(s) if !s.trim().is_empty() => Some(bounded(s.trim()).to_owned()),
+        // Sites write HTML's character references into JSON-LD ("Redacci&oacute;n").
+        Value::String(s) if !s.trim().is_empty() => {
+            Some(htmlize::unescape(bounded(s.trim())).into_owned())
+        }
         Value::Array(a) => a.iter().find_map(text),
         Value::Object(o) => o.get("@value").or_else(|| o.get("name")).and_then(text),
         _ => None,
@@ -73,7 +76,9 @@ fn authors(value: &Value, people: &People, out: &mut Vec<String>) {
     };
     for item in items.iter().take(16) {
         match item {
-            Value::String(s) if !s.trim().is_empty() => out.push(bounded(s.trim()).to_owned()),
+            Value::String(s) if !s.trim().is_empty() => {
+                out.push(htmlize::unescape(bounded(s.trim())).into_owned())
+            }
             Value::Object(o) if !is_organization(o) => {
                 let name = o.get("name").and_then(text).or_else(|| {
                     o.get("@id")

@@ -308,10 +308,19 @@ const BYLINE_MAX_WORDS: usize = 15;
 fn by_phrase(line: &str) -> Option<&str> {
     const BY: [&str; 7] = ["by", "von", "par", "por", "door", "przez", "av"];
     let mut at = 0;
-    for word in line.split_inclusive(char::is_whitespace) {
+    for (i, word) in line.split_inclusive(char::is_whitespace).enumerate() {
         let bare = word.trim_end().trim_end_matches(':');
         if BY.iter().any(|b| bare.eq_ignore_ascii_case(b)) {
-            return Some(&line[at..]);
+            let phrase = &line[at..];
+            // Inside a sentence ("Die Folgen von Corona"), "by" names an author only when a
+            // first and a last name follow it.
+            let capitalized = phrase
+                .split_whitespace()
+                .skip(1)
+                .take(2)
+                .filter(|w| w.starts_with(char::is_uppercase))
+                .count();
+            return (i == 0 || capitalized == 2).then_some(phrase);
         }
         at += word.len();
     }

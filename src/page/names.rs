@@ -30,8 +30,9 @@ const BY: &[&str] = &[
     "posted",
 ];
 
-/// Words in a byline that are not part of a name: roles, and the profile links beside it.
-const NOT_NAME: &[&str] = &[
+/// Roles in a byline: they end a full name before them ("Jane Doe, Staff Writer"), but a word
+/// or two before a role may be a name that includes it ("AOL Staff", "Rasender Reporter").
+const ROLES: &[&str] = &[
     "writer",
     "editor",
     "reporter",
@@ -49,6 +50,11 @@ const NOT_NAME: &[&str] = &[
     "journalistin",
     "pressesprecher",
     "pressesprecherin",
+];
+
+/// Words that always end a name: the profile links beside a byline, and the words that lead
+/// to its date ("… am Samstag", "… on July 16").
+const ENDS_NAME: &[&str] = &[
     "twitter",
     "facebook",
     "instagram",
@@ -128,6 +134,16 @@ pub fn names(text: &str) -> Vec<String> {
     if NOBODY.contains(&lower.as_str()) || ORGANIZATION.iter().any(|o| lower.ends_with(o)) {
         return Vec::new();
     }
+    // "Doe, Jane": a library catalogue's order, turned round.
+    if let Some((last, first)) = rest.split_once(',')
+        && !first.contains(',')
+        && [last, first].iter().all(|w| {
+            let w = w.trim();
+            !w.is_empty() && !w.contains(char::is_whitespace) && w.starts_with(char::is_uppercase)
+        })
+    {
+        return vec![format!("{} {}", first.trim(), last.trim())];
+    }
     let mut out = Vec::new();
     for part in rest.split([',', ';', '&', '/', '·', '、', '，']) {
         let mut current: Vec<&str> = Vec::new();
@@ -136,8 +152,12 @@ pub fn names(text: &str) -> Vec<String> {
             if AND.iter().any(|a| word.eq_ignore_ascii_case(a)) {
                 push_name(&mut out, &current);
                 current.clear();
-            } else if NOT_NAME.iter().any(|n| bare.eq_ignore_ascii_case(n)) || word.contains(':') {
-                // A role or a date follows the name: the name ends here.
+            } else if (ROLES.iter().any(|n| bare.eq_ignore_ascii_case(n)) && current.len() >= 2)
+                || ENDS_NAME.iter().any(|n| bare.eq_ignore_ascii_case(n))
+                || word.contains(':')
+            {
+                // A role or a date follows a full name: the name ends here ("Jane Doe, Staff
+                // Writer"; but "AOL Staff" and "Rasender Reporter" are names as they stand).
                 push_name(&mut out, &current);
                 current.clear();
                 break;
@@ -155,7 +175,15 @@ pub fn names(text: &str) -> Vec<String> {
 }
 
 fn push_name(out: &mut Vec<String>, words: &[&str]) {
-    if words.is_empty() || words.len() > MAX_NAME_WORDS {
+    let role = |w: &&str| {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        ROLES.iter().any(|n| bare.eq_ignore_ascii_case(n))
+    };
+    // "Staff Writer" after a comma is a role, not a name.
+    if words.is_empty()
+        || words.len() > MAX_NAME_WORDS
+        || (words.len() >= 2 && words.iter().all(role))
+    {
         return;
     }
     let name = words.join(" ");
@@ -171,7 +199,8 @@ fn push_name(out: &mut Vec<String>, words: &[&str]) {
         .split_whitespace()
         .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
         .count();
-    let by_word = BY.contains(&name.to_lowercase().as_str());
+    let by_word = BY.contains(&name.to_lowercase().as_str())
+        || NOBODY.contains(&name.to_lowercase().as_str());
     if letters && (!digits || words == 1) && !by_word && (words == 1 || lower_words * 2 < words) {
         out.push(name.to_owned());
     }
