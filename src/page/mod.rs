@@ -527,14 +527,8 @@ fn dateline(facts: &Facts, lines: &[&str]) -> Option<date::Stated> {
 fn says_modified(line: &str, facts: &Facts) -> bool {
     // A label stands at the line's start, before its date; words further on are the text's.
     let lower = prefix(line, LEADING_DATE_CHARS).to_lowercase();
-    let published = PUBLISHED_LABELS
-        .iter()
-        .filter_map(|l| lower.find(l))
-        .min()
-        .unwrap_or(lower.len());
-    MODIFIED_LABELS
-        .iter()
-        .any(|m| lower[..published].contains(m))
+    let published = first_label(&lower, PUBLISHED_LABELS).unwrap_or(lower.len());
+    first_label(&lower[..published], MODIFIED_LABELS).is_some()
         || facts
             .times
             .iter()
@@ -594,15 +588,24 @@ const MODIFIED_LABELS: &[&str] = &[
 /// The date after a publication label in `line`, unless a modification label comes first.
 fn labelled_date(line: &str) -> Option<date::Stated> {
     let lower = line.to_lowercase();
-    let at = PUBLISHED_LABELS
-        .iter()
-        .filter_map(|l| lower.find(l))
-        .min()?;
-    if MODIFIED_LABELS.iter().any(|m| lower[..at].contains(m)) {
+    let at = first_label(&lower, PUBLISHED_LABELS)?;
+    if first_label(&lower[..at], MODIFIED_LABELS).is_some() {
         return None;
     }
     // `to_lowercase` keeps most byte offsets; when it did not, read the line from the start.
     date::parse_text(line.get(at..).unwrap_or(line))
+}
+
+/// Where the first of `labels` starts a word of `lower`.
+fn first_label(lower: &str, labels: &[&str]) -> Option<usize> {
+    let mut word_start = true;
+    for (i, c) in lower.char_indices() {
+        if word_start && labels.iter().any(|l| lower[i..].starts_with(l)) {
+            return Some(i);
+        }
+        word_start = !c.is_alphanumeric();
+    }
+    None
 }
 
 /// Every date the parser reads has digits (ASCII or full-width).

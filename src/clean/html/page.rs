@@ -54,46 +54,69 @@ fn marks<'v>(attrs: &'v [(&str, Cow<'_, str>)]) -> Marks<'v> {
     for (key, value) in attrs {
         let value: &str = value;
         let is = |name: &str| key.eq_ignore_ascii_case(name);
-        if is("itemprop") {
-            m.itemprop = Some(value.trim());
-        } else if is("content") {
-            m.content = Some(value);
-        } else if is("datetime") {
-            m.datetime = Some(value);
-        } else if is("pubdate") {
-            m.pubdate = true;
-        } else if is("rel") {
-            m.rel_author |= value
-                .split_ascii_whitespace()
-                .any(|r| r.eq_ignore_ascii_case("author"));
-        } else if is("id") || is("class") {
-            for name in value.split_ascii_whitespace() {
-                // Every word looked for has a 't' or a 'y' ("date", "author", "byline",
-                // "publish", "posted"): most class names are passed over at once.
-                if !name.bytes().any(|b| matches!(b | 0x20, b't' | b'y' | b'h')) {
-                    continue;
-                }
-                let has = |word: &str| contains_ignore_case(name, word);
-                if has("byline") || has("author") {
-                    m.names_author = true;
-                }
-                if has("date") || has("publish") || has("posted") {
-                    let published = has("publish") || has("posted") || has("created");
-                    let modified = has("updat") || has("modif");
+        // Attribute names told apart by length first: most are none of these.
+        match key.len() {
+            2 | 5 if is("id") || is("class") => {
+                let words = Words::of(value);
+                m.names_author |= words.author;
+                if words.date {
                     let (p, q) = m.names_date.unwrap_or_default();
-                    m.names_date = Some((p || published, q || modified));
+                    m.names_date = Some((p || words.published, q || words.modified));
                 }
             }
+            3 if is("rel") => {
+                m.rel_author |= value
+                    .split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("author"));
+            }
+            7 if is("content") => m.content = Some(value),
+            7 if is("pubdate") => m.pubdate = true,
+            8 if is("itemprop") => m.itemprop = Some(value.trim()),
+            8 if is("datetime") => m.datetime = Some(value),
+            _ => {}
         }
     }
     m
 }
 
-/// Whether `word` (lower-case ASCII) occurs in `name`, ASCII case ignored.
-fn contains_ignore_case(name: &str, word: &str) -> bool {
-    name.as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+/// What the words inside an id or class value name, found in one pass over it.
+#[derive(Default)]
+struct Words {
+    /// "author", "byline".
+    author: bool,
+    /// "date", "publish", "posted".
+    date: bool,
+    /// "publish", "posted", "pubdate", "created".
+    published: bool,
+    /// "updat…", "modif…".
+    modified: bool,
+}
+
+impl Words {
+    fn of(value: &str) -> Words {
+        let b = value.as_bytes();
+        let at = |i: usize, word: &[u8]| {
+            b.len() >= i + word.len() && b[i..i + word.len()].eq_ignore_ascii_case(word)
+        };
+        let mut w = Words::default();
+        for i in 0..b.len() {
+            match b[i] | 0x20 {
+                b'a' => w.author |= at(i, b"author"),
+                b'b' => w.author |= at(i, b"byline"),
+                b'd' => w.date |= at(i, b"date"),
+                b'p' => {
+                    let p = at(i, b"publish") || at(i, b"posted");
+                    w.date |= p;
+                    w.published |= p || at(i, b"pubdate");
+                }
+                b'c' => w.published |= at(i, b"created"),
+                b'u' => w.modified |= at(i, b"updat"),
+                b'm' => w.modified |= at(i, b"modif"),
+                _ => {}
+            }
+        }
+        w
+    }
 }
 
 fn attr<'v>(attrs: &'v [(&str, Cow<'_, str>)], name: &str) -> Option<&'v str> {
@@ -348,17 +371,21 @@ impl Collector {
 
 /// A link to an author's page ("/author/jane-doe", "/autor/…", "/profil/…").
 fn links_to_author(href: &str) -> bool {
-    const PATHS: [&str; 7] = [
-        "/author/",
-        "/authors/",
-        "/autor/",
-        "/autoren/",
-        "/profil/",
-        "/profile/",
-        "/journalist/",
+    const PATHS: [&[u8]; 7] = [
+        b"/author/",
+        b"/authors/",
+        b"/autor/",
+        b"/autoren/",
+        b"/profil/",
+        b"/profile/",
+        b"/journalist/",
     ];
-    let href = href.to_ascii_lowercase();
-    PATHS.iter().any(|p| href.contains(p))
+    let b = href.as_bytes();
+    memchr::memchr_iter(b'/', b).any(|i| {
+        PATHS
+            .iter()
+            .any(|p| b.len() >= i + p.len() && b[i..i + p.len()].eq_ignore_ascii_case(p))
+    })
 }
 
 /// Whitespace runs as one space, trimmed.
