@@ -99,8 +99,8 @@ impl Words {
             b.len() >= i + word.len() && b[i..i + word.len()].eq_ignore_ascii_case(word)
         };
         let mut w = Words::default();
-        for i in 0..b.len() {
-            match b[i] | 0x20 {
+        for (i, &byte) in b.iter().enumerate() {
+            match byte | 0x20 {
                 b'a' => w.author |= at(i, b"author"),
                 b'b' => w.author |= at(i, b"byline"),
                 b'd' => w.date |= at(i, b"date"),
