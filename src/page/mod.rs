@@ -407,15 +407,8 @@ fn choose_published(
     if let Some(d) = ld.date_published.as_deref().and_then(date::parse_machine) {
         return Some((d, "json-ld datePublished".into()));
     }
-    for &name in PUBLISHED_METAS {
-        if let Some(d) = facts
-            .metas
-            .iter()
-            .filter(|(k, _)| k == name)
-            .find_map(|(_, v)| date::parse_machine(v))
-        {
-            return Some((d, format!("meta {name}")));
-        }
+    if let Some(found) = meta_date(facts, PUBLISHED_METAS) {
+        return Some(found);
     }
     let time = |t: &facts::TimeElement| {
         t.machine
@@ -442,15 +435,8 @@ fn choose_published(
     if let Some(d) = dateline(facts, lines) {
         return Some((d, "dateline".into()));
     }
-    for &name in GENERIC_DATE_METAS {
-        if let Some(d) = facts
-            .metas
-            .iter()
-            .filter(|(k, _)| k == name)
-            .find_map(|(_, v)| date::parse_machine(v))
-        {
-            return Some((d, format!("meta {name}")));
-        }
+    if let Some(found) = meta_date(facts, GENERIC_DATE_METAS) {
+        return Some(found);
     }
     // A date the page labels as the publication, wherever it stands ("Published: …",
     // "Erschienen am …", "Publié le …"), and no modification label before it.
@@ -500,6 +486,18 @@ fn choose_published(
         })
         .find_map(|l| date::parse_text(l))
         .map(|d| (d, "a line that is a date".into()))
+}
+
+/// The first date among `meta` tags of the given names, in the names' order.
+fn meta_date(facts: &Facts, names: &[&str]) -> Option<(date::Stated, String)> {
+    names.iter().find_map(|&name| {
+        facts
+            .metas
+            .iter()
+            .filter(|(k, _)| k == name)
+            .find_map(|(_, v)| date::parse_machine(v))
+            .map(|d| (d, format!("meta {name}")))
+    })
 }
 
 /// The dateline by the headline: the first line near it that is a date, or that starts with
