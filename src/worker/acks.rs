@@ -21,6 +21,10 @@ use crate::broker::Held;
 pub(super) struct Acks {
     open: Mutex<Window<Held>>,
     changed: Notify,
+    /// Held through a flush, from taking what is due to its last ack sent: a flush that starts
+    /// while another is sending waits for it, so the shutdown's last flush returns only once
+    /// every ack taken out of the window was sent.
+    flushing: tokio::sync::Mutex<()>,
 }
 
 impl Acks {
@@ -53,6 +57,7 @@ impl Acks {
 
     /// Sends the acks due now.
     pub async fn flush(&self) -> Result<(), lapin::Error> {
+        let _flushing = self.flushing.lock().await;
         let due = self.lock().due();
         if let Some(last) = due.up_to {
             last.ack_all_up_to().await?;

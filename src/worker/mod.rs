@@ -161,8 +161,12 @@ impl Session<'_> {
             series: self.series.clone(),
             acks: acks::Acks::default(),
         });
-        let acker = context.acks.run();
-        tokio::pin!(acker);
+        // Its own task, so that an ack being sent is never abandoned half-way when this loop
+        // stops polling (the shutdown's last flush waits for it instead).
+        let mut acker = AbortOnDrop(tokio::spawn({
+            let context = context.clone();
+            async move { context.acks.run().await }
+        }));
         self.readiness.set_consuming(true);
         let _consuming = ConsumingGuard(self.readiness);
         info!(queue = %settings.topology.input_queue, prefetch = settings.amqp.prefetch, "Consuming.");
@@ -177,7 +181,7 @@ impl Session<'_> {
                 _ = shutdown.cancelled() => break,
                 Some(e) = session.errors.recv() => return Err(e.into()),
                 Some(done) = tasks.join_next(), if !tasks.is_empty() => done??,
-                e = &mut acker => return Err(e.into()),
+                e = &mut acker.0 => return Err(acker_ended(e)),
                 // A closed watch (its connection gone) fails the pattern and disables the branch.
                 Ok(()) = blocked_rx.changed() => {}
                 Ok(()) = retrying_rx.changed() => {
@@ -219,7 +223,8 @@ impl Session<'_> {
                     warn!(unfinished = tasks.len(), "Shutdown deadline passed; unfinished articles go back to the queue.");
                     break;
                 }
-                e = &mut acker => {
+                e = &mut acker.0 => {
+                    let e = acker_ended(e);
                     warn!(error = %e, "Lost the channel while finishing; unacked articles go back to the queue.");
                     break;
                 }
@@ -236,5 +241,23 @@ impl Session<'_> {
         }
         info!("Stopped.");
         Ok(())
+    }
+}
+
+/// The acker task, stopped with the session that owns it.
+struct AbortOnDrop(tokio::task::JoinHandle<lapin::Error>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Why the acker task ended: the channel failed (it runs until then), or, never expected, the
+/// task itself failed.
+fn acker_ended(result: Result<lapin::Error, JoinError>) -> SessionError {
+    match result {
+        Ok(e) => e.into(),
+        Err(e) => SessionError::Task(e),
     }
 }
